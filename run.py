@@ -1,0 +1,120 @@
+#!/usr/bin/env python3
+"""Set up lmsgraph on a fresh machine and run its main job or its tests.
+
+    python3 run.py main     # build the graph, check it, print a summary, write exports to build/
+    python3 run.py test     # run the test suite (extra arguments go to pytest)
+
+Needs only Python 3.11+, pip and apt. System packages are installed with apt when the
+tools they provide are missing; Python packages go into a virtual environment in .venv.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / "bin"
+
+# What each job needs from the system: a check, and the Debian package that satisfies it.
+SYSTEM_NEEDS = {
+    "java runtime (HermiT reasoner)": (lambda: shutil.which("java"), "default-jre-headless"),
+    "java compiler (OWL 2 DL profile check)": (lambda: shutil.which("javac"), "default-jdk-headless"),
+    "OWL API (OWL 2 DL profile check)": (
+        lambda: Path("/usr/share/java/owlapi-distribution.jar").exists(),
+        "libowlapi-java",
+    ),
+    "rapper (independent RDF parser)": (lambda: shutil.which("rapper"), "raptor2-utils"),
+}
+JOB_NEEDS = {
+    "main": [
+        "java runtime (HermiT reasoner)",
+        "java compiler (OWL 2 DL profile check)",
+        "OWL API (OWL 2 DL profile check)",
+    ],
+    "test": list(SYSTEM_NEEDS),
+}
+
+
+def step(message: str) -> None:
+    print(f"==> {message}", flush=True)
+
+
+def run(cmd: list[str], **kwargs) -> None:
+    result = subprocess.run(cmd, **kwargs)
+    if result.returncode != 0:
+        sys.exit(f"run.py: command failed with exit code {result.returncode}: {' '.join(cmd)}")
+
+
+def apt_install(packages: list[str]) -> None:
+    prefix: list[str] = []
+    if os.geteuid() != 0:
+        if not shutil.which("sudo"):
+            sys.exit(
+                "run.py: these Debian packages are needed and this user cannot install them "
+                f"(not root, no sudo): {' '.join(packages)}"
+            )
+        prefix = ["sudo", "-E"]
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    step(f"installing system packages with apt: {' '.join(packages)}")
+    run([*prefix, "apt-get", "update", "-qq"], env=env)
+    run([*prefix, "apt-get", "install", "-y", "-qq", "--no-install-recommends", *packages], env=env)
+
+
+def ensure_system(job: str) -> None:
+    missing = []
+    for need in JOB_NEEDS[job]:
+        check, package = SYSTEM_NEEDS[need]
+        if not check():
+            missing.append(package)
+    if missing:
+        apt_install(sorted(set(missing)))
+    else:
+        step("system packages present")
+
+
+def ensure_venv() -> None:
+    if (BIN / "python").exists():
+        return
+    step(f"creating virtual environment in {VENV}")
+    try:
+        venv.create(VENV, with_pip=True)
+    except (subprocess.CalledProcessError, OSError):
+        shutil.rmtree(VENV, ignore_errors=True)
+        version = f"python{sys.version_info.major}.{sys.version_info.minor}"
+        apt_install([f"{version}-venv"])
+        venv.create(VENV, with_pip=True)
+
+
+def install(extras: str) -> None:
+    step(f"installing lmsgraph{extras} into {VENV}")
+    run([str(BIN / "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+         f".{extras}"], cwd=ROOT)
+
+
+def main(argv: list[str]) -> int:
+    if not argv or argv[0] not in JOB_NEEDS:
+        print(__doc__)
+        return 2
+    job, rest = argv[0], argv[1:]
+    if sys.version_info < (3, 11):
+        sys.exit("run.py: lmsgraph needs Python 3.11 or newer")
+    ensure_system(job)
+    ensure_venv()
+    if job == "main":
+        install("")
+        step("building the graph into build/")
+        return subprocess.call([str(BIN / "lmsgraph"), "build", "--out", str(ROOT / "build"), *rest],
+                               cwd=ROOT)
+    install("[test]")
+    step("running the tests")
+    return subprocess.call([str(BIN / "python"), "-m", "pytest", *rest], cwd=ROOT)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

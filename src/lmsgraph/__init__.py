@@ -1,0 +1,62 @@
+"""lmsgraph: a cited knowledge graph and OWL ontology of leiomyosarcoma.
+
+Importing the package is cheap: nothing is parsed until a function asks for it.
+
+>>> import lmsgraph
+>>> graph = lmsgraph.load()
+>>> len(graph) > 1000
+True
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from lmsgraph.errors import DataError, LmsgraphError, ReasonerError, ToolMissingError
+
+if TYPE_CHECKING:
+    import rdflib
+
+    from lmsgraph.stats import GraphCounts
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "DataError",
+    "GraphCounts",
+    "LmsgraphError",
+    "ReasonerError",
+    "ToolMissingError",
+    "__version__",
+    "counts",
+    "load",
+]
+
+
+def load(*, derived: bool = True, mappings: bool = True) -> "rdflib.Graph":
+    """Load the bundled graph: ontology, knowledge, citations, case records and mappings.
+
+    ``derived`` adds the plain entity-to-feature edges computed from the claims;
+    ``mappings`` adds the SSSOM mappings as triples with their axiom annotations.
+
+    >>> from lmsgraph import load
+    >>> from rdflib import URIRef
+    >>> g = load()
+    >>> (URIRef("https://w3id.org/lmsgraph/InflammatoryLeiomyosarcoma"), None, None) in g
+    True
+    """
+    from lmsgraph.graph import load_graph
+
+    return load_graph(derived=derived, mappings=mappings)
+
+
+def counts(graph: "rdflib.Graph | None" = None) -> "GraphCounts":
+    """Count entities, claims, citations, mappings and case records in a graph (default: the bundled one).
+
+    >>> from lmsgraph import counts
+    >>> counts().entities >= 9
+    True
+    """
+    from lmsgraph.stats import count_graph
+
+    return count_graph(graph if graph is not None else load())

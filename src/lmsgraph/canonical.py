@@ -1,0 +1,62 @@
+"""Canonical, deterministic serialisations, and atomic writes.
+
+The curated Turtle files are kept in the form :func:`canonical_turtle` gives them, so a
+diff shows only real changes and the same graph always serialises to the same bytes.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from rdflib import Graph
+from rdflib.compare import to_canonical_graph
+
+from lmsgraph.namespaces import bind_prefixes
+
+
+def canonical_copy(graph: Graph) -> Graph:
+    """A copy of ``graph`` whose blank nodes carry labels computed from the graph's content."""
+    canonical = Graph()
+    bind_prefixes(canonical)
+    for triple in to_canonical_graph(graph):
+        canonical.add(triple)
+    return canonical
+
+
+def canonical_turtle(graph: Graph) -> bytes:
+    """Serialise ``graph`` as Turtle, the same bytes for the same triples.
+
+    >>> from rdflib import Graph
+    >>> g = Graph().parse(data="<urn:b> <urn:p> 1 . <urn:a> <urn:p> [ <urn:q> 2 ] .", format="turtle")
+    >>> canonical_turtle(g) == canonical_turtle(Graph().parse(data=canonical_turtle(g), format="turtle"))
+    True
+    """
+    return canonical_copy(graph).serialize(format="turtle", encoding="utf-8")
+
+
+def canonical_ntriples(graph: Graph) -> bytes:
+    """Serialise ``graph`` as sorted N-Triples with content-derived blank node labels."""
+    text = canonical_copy(graph).serialize(format="nt", encoding="utf-8").decode("utf-8")
+    lines = sorted(line for line in text.splitlines() if line.strip())
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file in the same folder, then rename.
+
+    A failure leaves the previous file, or no file, never half a file.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,93 @@
+"""Build the in-memory graph: curated Turtle files, SSSOM mappings, and the derived entity-to-feature edges."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rdflib import OWL, RDF, RDFS, BNode, Graph, Literal, URIRef
+from rdflib.namespace import XSD
+
+from lmsgraph.errors import DataError
+from lmsgraph.namespaces import LMSG, SSSOM, bind_prefixes
+from lmsgraph.resources import mappings_file, ontology_files
+from lmsgraph.sssom import MappingSet, read_sssom
+
+
+def parse_turtle(graph: Graph, path: Path) -> None:
+    """Parse one Turtle file into ``graph``; a syntax error names the file and the line."""
+    try:
+        data = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DataError(f"cannot read the file: {exc}", path=path) from exc
+    try:
+        graph.parse(data=data, format="turtle", publicID=Path(path).resolve().as_uri())
+    except Exception as exc:  # rdflib raises several types for bad syntax
+        line = getattr(exc, "lines", None)
+        reason = getattr(exc, "why", None) or str(exc).strip().splitlines()[0]
+        raise DataError(f"Turtle syntax error: {reason}", path=path, line=line + 1 if isinstance(line, int) else None) from exc
+
+
+def curated_graph(files: list[Path] | None = None) -> Graph:
+    """The hand-curated triples only, as they are in ``ontology/*.ttl``."""
+    graph = Graph()
+    bind_prefixes(graph)
+    for path in files if files is not None else ontology_files():
+        parse_turtle(graph, path)
+    return graph
+
+
+def add_mappings(graph: Graph, mset: MappingSet, *, path: object = None) -> int:
+    """Add each SSSOM row as a triple plus an OWL axiom annotation carrying its metadata."""
+    extension_props = {slot: URIRef(mset.expand(prop)) for slot, prop in mset.extension_properties.items()}
+    for m in mset.mappings:
+        subject = URIRef(mset.expand(m.subject_id, path=path, line=m.line, column="subject_id"))
+        predicate = URIRef(mset.expand(m.predicate_id, path=path, line=m.line, column="predicate_id"))
+        obj = URIRef(mset.expand(m.object_id, path=path, line=m.line, column="object_id"))
+        graph.add((subject, predicate, obj))
+        axiom = BNode()
+        graph.add((axiom, RDF.type, OWL.Axiom))
+        graph.add((axiom, OWL.annotatedSource, subject))
+        graph.add((axiom, OWL.annotatedProperty, predicate))
+        graph.add((axiom, OWL.annotatedTarget, obj))
+        graph.add((axiom, SSSOM.mapping_justification, URIRef(mset.expand(m.mapping_justification))))
+        graph.add((axiom, SSSOM.author_label, Literal(m.author_label)))
+        graph.add((axiom, SSSOM.mapping_date, Literal(m.mapping_date, datatype=XSD.date)))
+        if m.object_label:
+            graph.add((axiom, SSSOM.object_label, Literal(m.object_label)))
+        if m.comment:
+            graph.add((axiom, RDFS.comment, Literal(m.comment, lang="en")))
+        for slot, value in m.extensions.items():
+            if value:
+                graph.add((axiom, extension_props[slot], Literal(value)))
+    return len(mset.mappings)
+
+
+def derive_edges(graph: Graph) -> int:
+    """Add the plain ``entity relation feature`` edge of every claim.
+
+    A claim whose polarity is absent yields ``entity lmsg:lacksFeature feature`` instead,
+    so a plain edge never says the opposite of its claim. Returns the number of edges added.
+    """
+    added = set()
+    for claim, entity in graph.subject_objects(LMSG.aboutEntity):
+        relation = graph.value(claim, LMSG.relation)
+        feature = graph.value(claim, LMSG.feature)
+        if relation is None or feature is None:
+            continue
+        if graph.value(claim, LMSG.polarity) == LMSG.Absent:
+            relation = LMSG.lacksFeature
+        added.add((entity, relation, feature))
+    for triple in added:
+        graph.add(triple)
+    return len(added)
+
+
+def load_graph(*, derived: bool = True, mappings: bool = True) -> Graph:
+    """See :func:`lmsgraph.load`."""
+    graph = curated_graph()
+    if mappings:
+        path = mappings_file()
+        add_mappings(graph, read_sssom(path), path=path)
+    if derived:
+        derive_edges(graph)
+    return graph

@@ -1,0 +1,40 @@
+"""Where the bundled data lives: inside the installed package, or in a source checkout."""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib.resources import files
+from pathlib import Path
+
+DATA_KINDS = ("ontology", "shapes", "queries")
+
+
+@cache
+def data_dir(kind: str) -> Path:
+    """The folder of bundled ``ontology``, ``shapes`` or ``queries`` files.
+
+    In an installed wheel they live in ``lmsgraph/data/``; running from a source
+    checkout (``src`` on the path), they are the top-level folders of the repository.
+
+    >>> data_dir("ontology").joinpath("schema.ttl").is_file()
+    True
+    """
+    if kind not in DATA_KINDS:
+        raise ValueError(f"unknown data kind {kind!r}; expected one of {', '.join(DATA_KINDS)}")
+    bundled = Path(str(files("lmsgraph"))) / "data" / kind
+    if bundled.is_dir():
+        return bundled
+    checkout = Path(__file__).resolve().parents[2] / kind
+    if checkout.is_dir():
+        return checkout
+    raise FileNotFoundError(f"lmsgraph data folder {kind!r} is missing from {bundled}")
+
+
+def ontology_files() -> list[Path]:
+    """The curated Turtle files of the graph, in a fixed order."""
+    return sorted(data_dir("ontology").glob("*.ttl"))
+
+
+def mappings_file() -> Path:
+    """The SSSOM table of mappings."""
+    return data_dir("ontology") / "mappings.sssom.tsv"

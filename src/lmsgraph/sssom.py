@@ -1,0 +1,167 @@
+"""Read lmsgraph's SSSOM mapping table (TSV with a YAML metadata header).
+
+Every problem is reported with the file, line, column and value it was found in.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import yaml
+
+from lmsgraph.errors import DataError
+
+REQUIRED_COLUMNS = (
+    "subject_id",
+    "subject_label",
+    "predicate_id",
+    "object_id",
+    "mapping_justification",
+    "author_label",
+    "mapping_date",
+)
+PREDICATES = frozenset(
+    {"skos:exactMatch", "skos:closeMatch", "skos:broadMatch", "skos:narrowMatch", "skos:relatedMatch"}
+)
+REQUIRED_METADATA = ("curie_map", "mapping_set_id", "license")
+CURIE = re.compile(r"^(?P<prefix>[A-Za-z][A-Za-z0-9_.-]*):(?P<local>\S+)$")
+
+
+@dataclass(frozen=True)
+class Mapping:
+    """One row of the table; ``line`` is its line number in the file."""
+
+    subject_id: str
+    subject_label: str
+    predicate_id: str
+    object_id: str
+    object_label: str
+    mapping_justification: str
+    author_label: str
+    mapping_date: str
+    comment: str
+    extensions: dict[str, str]
+    line: int
+
+
+@dataclass(frozen=True)
+class MappingSet:
+    """The metadata header and the rows of an SSSOM table."""
+
+    metadata: dict
+    curie_map: dict[str, str]
+    mappings: list[Mapping] = field(default_factory=list)
+    extension_properties: dict[str, str] = field(default_factory=dict)
+
+    def expand(self, curie: str, *, path: object = None, line: int | None = None, column: str | None = None) -> str:
+        """Expand a CURIE with the table's ``curie_map``."""
+        match = CURIE.match(curie)
+        if not match:
+            raise DataError("not a CURIE (prefix:local)", path=path, line=line, field=column, value=curie)
+        prefix = match["prefix"]
+        if prefix not in self.curie_map:
+            raise DataError(
+                f"prefix {prefix!r} is not in the curie_map of the metadata header",
+                path=path, line=line, field=column, value=curie,
+            )
+        return self.curie_map[prefix] + match["local"]
+
+
+def read_sssom(path: Path) -> MappingSet:
+    """Parse and check an SSSOM TSV file.
+
+    >>> from lmsgraph.resources import mappings_file
+    >>> mset = read_sssom(mappings_file())
+    >>> mset.curie_map["NCIT"]
+    'http://purl.obolibrary.org/obo/NCIT_'
+    """
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise DataError(f"cannot read the file: {exc.strerror}", path=path) from exc
+    lines = text.splitlines()
+    header_lines = []
+    for line in lines:
+        if not line.startswith("#"):
+            break
+        header_lines.append(line[1:])
+    try:
+        metadata = yaml.safe_load("\n".join(header_lines)) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise DataError(
+            f"the metadata header is not valid YAML: {getattr(exc, 'problem', exc)}",
+            path=path, line=(mark.line + 1) if mark else None,
+        ) from exc
+    if not isinstance(metadata, dict):
+        raise DataError("the metadata header must be a YAML mapping", path=path, line=1)
+    for key in REQUIRED_METADATA:
+        if key not in metadata:
+            raise DataError(f"the metadata header lacks {key!r}", path=path, line=1, field=key)
+    curie_map = metadata["curie_map"]
+    if not isinstance(curie_map, dict) or not all(isinstance(v, str) for v in curie_map.values()):
+        raise DataError("curie_map must map prefixes to IRI strings", path=path, line=1, field="curie_map")
+    extension_properties: dict[str, str] = {}
+    for ext in metadata.get("extension_definitions") or []:
+        extension_properties[ext["slot_name"]] = ext["property"]
+    mset = MappingSet(metadata=metadata, curie_map=dict(curie_map), extension_properties=extension_properties)
+
+    first = len(header_lines)
+    body = lines[first:]
+    if not body:
+        raise DataError("the table has no column header row", path=path, line=first + 1)
+    reader = csv.reader(body, delimiter="\t", quoting=csv.QUOTE_NONE)
+    columns = next(reader)
+    for required in REQUIRED_COLUMNS:
+        if required not in columns:
+            raise DataError(f"missing column {required!r}", path=path, line=first + 1, field=required)
+    for ext in extension_properties:
+        if ext not in columns:
+            raise DataError(f"extension slot {ext!r} has no column", path=path, line=first + 1, field=ext)
+    for offset, cells in enumerate(reader, start=2):
+        line_no = first + offset
+        if not cells or all(not c for c in cells):
+            continue
+        if len(cells) != len(columns):
+            raise DataError(
+                f"row has {len(cells)} cells but the header has {len(columns)} columns",
+                path=path, line=line_no,
+            )
+        row = dict(zip(columns, cells))
+        for required in REQUIRED_COLUMNS:
+            if not row[required].strip():
+                raise DataError("required cell is empty", path=path, line=line_no, field=required)
+        if row["predicate_id"] not in PREDICATES:
+            raise DataError(
+                f"predicate must be one of {', '.join(sorted(PREDICATES))}",
+                path=path, line=line_no, field="predicate_id", value=row["predicate_id"],
+            )
+        for column in ("subject_id", "object_id", "mapping_justification"):
+            mset.expand(row[column], path=path, line=line_no, column=column)
+        try:
+            date.fromisoformat(row["mapping_date"])
+        except ValueError:
+            raise DataError(
+                "not an ISO date (YYYY-MM-DD)", path=path, line=line_no, field="mapping_date", value=row["mapping_date"]
+            ) from None
+        mset.mappings.append(
+            Mapping(
+                subject_id=row["subject_id"],
+                subject_label=row["subject_label"],
+                predicate_id=row["predicate_id"],
+                object_id=row["object_id"],
+                object_label=row.get("object_label", ""),
+                mapping_justification=row["mapping_justification"],
+                author_label=row["author_label"],
+                mapping_date=row["mapping_date"],
+                comment=row.get("comment", ""),
+                extensions={k: row[k] for k in extension_properties},
+                line=line_no,
+            )
+        )
+    return mset
