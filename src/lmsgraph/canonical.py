@@ -17,10 +17,13 @@ from lmsgraph.namespaces import bind_prefixes
 
 
 def canonical_copy(graph: Graph) -> Graph:
-    """A copy of ``graph`` whose blank nodes carry labels computed from the graph's content."""
+    """A copy of ``graph`` with content-derived blank node labels and triples stored in sorted order.
+
+    Serialisers that walk the store then see the same order in every process.
+    """
     canonical = Graph()
     bind_prefixes(canonical)
-    for triple in to_canonical_graph(graph):
+    for triple in sorted(to_canonical_graph(graph)):
         canonical.add(triple)
     return canonical
 

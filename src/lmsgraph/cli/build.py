@@ -1,0 +1,142 @@
+"""``lmsgraph build``, ``export``, ``reason`` and ``format``: the graph as files, and its OWL checks."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from lmsgraph.cli import CheckFailed, cli
+from lmsgraph.errors import DataError
+
+EXAMPLES = (
+    ("markers-of-entity", {"entity": "lmsg:InflammatoryLeiomyosarcoma"},
+     "Markers of inflammatory leiomyosarcoma", ("markerLabel", "polarity", "frequency", "wording")),
+    ("markers-of-entity", {"entity": "lmsg:EBVAssociatedSmoothMuscleTumour"},
+     "Markers of EBV-associated smooth muscle tumour", ("markerLabel", "polarity", "frequency", "wording")),
+    ("sites-of-entity", {"entity": "lmsg:InflammatoryLeiomyosarcoma"},
+     "Sites of inflammatory leiomyosarcoma", ("siteLabel", "frequency", "wording")),
+    ("entity-hierarchy", {}, "The entity hierarchy", ("entityLabel", "parentLabel")),
+)
+
+
+def step(message: str) -> None:
+    click.echo(f"-- {message}", err=True)
+
+
+def owl_checks(graph) -> list[str]:
+    """Run the OWL 2 DL profile check and HermiT; return the problems found (empty if none)."""
+    from lmsgraph.owl import check_dl_profile, reason
+
+    problems = []
+    step("checking the OWL 2 DL profile (OWL API)")
+    profile = check_dl_profile(graph)
+    click.echo(f"OWL 2 DL profile: {'yes' if profile.in_profile else 'NO'} ({profile.axioms} axioms)")
+    problems += [f"not OWL 2 DL: {v}" for v in profile.violations]
+    step("reasoning with HermiT (owlready2)")
+    report = reason(graph)
+    click.echo(f"HermiT: {'consistent' if report.consistent else 'INCONSISTENT'}; "
+               f"{len(report.unsatisfiable)} unsatisfiable classes; "
+               f"{len(report.inferred_subclasses)} subclass links inferred beyond those asserted")
+    if not report.consistent:
+        problems.append("the ontology is inconsistent under HermiT")
+    problems += [f"unsatisfiable class: {c}" for c in report.unsatisfiable]
+    return problems
+
+
+def print_examples(graph) -> None:
+    from lmsgraph.queries import catalogue, oxigraph_store, run_query
+
+    store = oxigraph_store(graph)
+    queries = catalogue()
+    for name, params, title, columns in EXAMPLES:
+        rows = run_query(queries[name], params, store)
+        click.echo(f"\n{title} ({name}):")
+        for row in rows:
+            click.echo("  " + " | ".join(str(row[c]) if row[c] is not None else "-" for c in columns))
+
+
+@cli.command()
+@click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path), default=Path("build"),
+              show_default=True, help="Folder for the exports.")
+@click.option("--skip-owl-checks", is_flag=True, help="Skip the OWL 2 DL profile check and HermiT (they need Java).")
+def build(out: Path, skip_owl_checks: bool) -> None:
+    """Load the graph, check it, print a summary and example answers, and write every export."""
+    import lmsgraph
+    from lmsgraph.export import write_exports
+    from lmsgraph.resources import mappings_file
+
+    step("loading the graph")
+    graph = lmsgraph.load()
+    counts = lmsgraph.counts(graph)
+    click.echo(f"lmsgraph {lmsgraph.__version__}: " + ", ".join(
+        f"{v} {k.replace('_', ' ')}" for k, v in counts.as_dict().items()))
+    problems = [] if skip_owl_checks else owl_checks(graph)
+    if problems:
+        for problem in problems:
+            click.echo(f"  {problem}", err=True)
+        raise CheckFailed(f"{len(problems)} problem(s) found; no exports written")
+    print_examples(graph)
+    step(f"writing exports to {out}")
+    for path in write_exports(graph, out, mappings_file()):
+        click.echo(f"wrote {path} ({path.stat().st_size} bytes)")
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["ttl", "jsonld", "nt", "rdfxml"]), default="ttl",
+              show_default=True, help="Serialisation.")
+@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="File to write (atomically); standard output if omitted.")
+def export(fmt: str, out: Path | None) -> None:
+    """Export the whole graph (deterministic bytes for the same graph)."""
+    import lmsgraph
+    from lmsgraph.canonical import write_atomic
+    from lmsgraph.export import serialize
+
+    data = serialize(lmsgraph.load(), fmt)
+    if out is None:
+        sys.stdout.buffer.write(data)
+    else:
+        write_atomic(out, data)
+        click.echo(f"wrote {out} ({len(data)} bytes)", err=True)
+
+
+@cli.command()
+def reason() -> None:
+    """Check the graph against the OWL 2 DL profile and run HermiT. Exit 1 if either finds a problem."""
+    import lmsgraph
+
+    problems = owl_checks(lmsgraph.load())
+    if problems:
+        for problem in problems:
+            click.echo(f"  {problem}", err=True)
+        raise CheckFailed(f"{len(problems)} problem(s) found")
+
+
+@cli.command("format")
+@click.option("--check", is_flag=True, help="Only report files that are not in canonical form (exit 1 if any).")
+@click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def format_(check: bool, files: tuple[Path, ...]) -> None:
+    """Rewrite curated Turtle files in canonical form (default: ./ontology/*.ttl)."""
+    from lmsgraph.canonical import canonical_turtle, write_atomic
+    from lmsgraph.graph import curated_graph
+
+    paths = list(files) or sorted(Path("ontology").glob("*.ttl"))
+    if not paths:
+        raise DataError("no Turtle files given and none in ./ontology", path=Path("ontology"))
+    changed = []
+    for path in paths:
+        canonical = canonical_turtle(curated_graph([path]))
+        if path.read_bytes() != canonical:
+            changed.append(path)
+            if not check:
+                write_atomic(path, canonical)
+    verb = "not in canonical form" if check else "reformatted"
+    for path in changed:
+        click.echo(f"{verb}: {path}")
+    if check and changed:
+        raise CheckFailed(f"{len(changed)} file(s) not in canonical form; run: lmsgraph format "
+                          + " ".join(str(p) for p in changed))
+    if not changed:
+        click.echo(f"{len(paths)} file(s) already in canonical form")

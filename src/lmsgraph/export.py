@@ -1,0 +1,142 @@
+"""Exports of the graph in Turtle, N-Triples, RDF/XML and JSON-LD, each deterministic.
+
+Turtle and N-Triples come from rdflib over a canonicalised copy. RDF/XML and JSON-LD are
+written here in flat form (one node object per subject, sorted), because rdflib's writers
+for those formats follow its hash-ordered indexes and so change bytes between runs.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from xml.sax.saxutils import escape, quoteattr
+
+from rdflib import RDF, BNode, Graph, Literal, URIRef
+
+from lmsgraph.canonical import canonical_copy, canonical_ntriples, canonical_turtle, write_atomic
+from lmsgraph.namespaces import PREFIXES
+
+FORMATS = {"ttl": ".ttl", "nt": ".nt", "rdfxml": ".owl", "jsonld": ".jsonld"}
+_NCNAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*$")
+RDF_NS = str(RDF)
+
+
+def jsonld_context() -> dict[str, str]:
+    """The JSON-LD context lmsgraph compacts with: its prefixes, nothing else.
+
+    >>> jsonld_context()["lmsg"]
+    'https://w3id.org/lmsgraph/'
+    """
+    return dict(sorted(PREFIXES.items()))
+
+
+def _compact(iri: str, prefixes: list[tuple[str, str]]) -> str:
+    for prefix, ns in prefixes:
+        if iri.startswith(ns) and len(iri) > len(ns):
+            return f"{prefix}:{iri[len(ns):]}"
+    return iri
+
+
+def serialize_jsonld(graph: Graph) -> bytes:
+    """Compact JSON-LD with :func:`jsonld_context`, one node object per subject, sorted."""
+    canonical = canonical_copy(graph)
+    context = jsonld_context()
+    prefixes = sorted(context.items(), key=lambda kv: -len(kv[1]))
+
+    def node_id(term) -> str:
+        return f"_:{term}" if isinstance(term, BNode) else _compact(str(term), prefixes)
+
+    def value(term):
+        if isinstance(term, Literal):
+            if term.language:
+                return {"@value": str(term), "@language": term.language}
+            if term.datatype is not None and str(term.datatype) != "http://www.w3.org/2001/XMLSchema#string":
+                return {"@value": str(term), "@type": node_id(term.datatype)}
+            return str(term)
+        return {"@id": node_id(term)}
+
+    nodes = []
+    for subject in sorted(set(canonical.subjects())):
+        node: dict = {"@id": node_id(subject)}
+        types = sorted(node_id(t) for t in canonical.objects(subject, RDF.type))
+        if types:
+            node["@type"] = types[0] if len(types) == 1 else types
+        for predicate in sorted(set(canonical.predicates(subject))):
+            if predicate == RDF.type:
+                continue
+            values = [value(o) for o in sorted(canonical.objects(subject, predicate))]
+            node[node_id(predicate)] = values[0] if len(values) == 1 else values
+        nodes.append(node)
+    document = {"@context": context, "@graph": nodes}
+    return (json.dumps(document, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+def _qname(iri: str, namespaces: dict[str, str]) -> str:
+    for cut in (iri.rfind("#"), iri.rfind("/")):
+        if cut > 0 and _NCNAME.match(iri[cut + 1:]):
+            ns, local = iri[: cut + 1], iri[cut + 1:]
+            break
+    else:
+        raise ValueError(f"cannot write predicate {iri} in RDF/XML: no XML name at its end")
+    if ns not in namespaces:
+        known = {v: k for k, v in PREFIXES.items()}
+        namespaces[ns] = known.get(ns, f"ns{len(namespaces)}")
+    return f"{namespaces[ns]}:{local}"
+
+
+def serialize_rdfxml(graph: Graph) -> bytes:
+    """Flat RDF/XML: one ``rdf:Description`` per subject, blank nodes by ``rdf:nodeID``, sorted."""
+    canonical = canonical_copy(graph)
+    namespaces: dict[str, str] = {RDF_NS: "rdf"}
+    body = []
+    for subject in sorted(set(canonical.subjects())):
+        about = (f"rdf:nodeID={quoteattr(str(subject))}" if isinstance(subject, BNode)
+                 else f"rdf:about={quoteattr(str(subject))}")
+        body.append(f"  <rdf:Description {about}>")
+        for predicate, obj in sorted(canonical.predicate_objects(subject)):
+            name = _qname(str(predicate), namespaces)
+            if isinstance(obj, URIRef):
+                body.append(f"    <{name} rdf:resource={quoteattr(str(obj))}/>")
+            elif isinstance(obj, BNode):
+                body.append(f"    <{name} rdf:nodeID={quoteattr(str(obj))}/>")
+            else:
+                attrs = ""
+                if obj.language:
+                    attrs = f" xml:lang={quoteattr(obj.language)}"
+                elif obj.datatype is not None:
+                    attrs = f" rdf:datatype={quoteattr(str(obj.datatype))}"
+                body.append(f"    <{name}{attrs}>{escape(str(obj))}</{name}>")
+        body.append("  </rdf:Description>")
+    decls = "".join(f"\n    xmlns:{prefix}={quoteattr(ns)}"
+                    for ns, prefix in sorted(namespaces.items(), key=lambda kv: kv[1]))
+    head = f'<?xml version="1.0" encoding="utf-8"?>\n<rdf:RDF{decls}>'
+    return ("\n".join([head, *body, "</rdf:RDF>"]) + "\n").encode("utf-8")
+
+
+def serialize(graph: Graph, fmt: str) -> bytes:
+    """Serialise ``graph`` in one of :data:`FORMATS` (``ttl``, ``nt``, ``rdfxml``, ``jsonld``)."""
+    if fmt == "ttl":
+        return canonical_turtle(graph)
+    if fmt == "nt":
+        return canonical_ntriples(graph)
+    if fmt == "rdfxml":
+        return serialize_rdfxml(graph)
+    if fmt == "jsonld":
+        return serialize_jsonld(graph)
+    raise ValueError(f"unknown export format {fmt!r}; expected one of {', '.join(FORMATS)}")
+
+
+def write_exports(graph: Graph, folder: Path, mappings: Path | None = None) -> list[Path]:
+    """Write ``lmsgraph`` in every format, and the SSSOM table, into ``folder``. Returns the paths."""
+    folder = Path(folder)
+    written = []
+    for fmt, suffix in FORMATS.items():
+        path = folder / f"lmsgraph{suffix}"
+        write_atomic(path, serialize(graph, fmt))
+        written.append(path)
+    if mappings is not None:
+        path = folder / "mappings.sssom.tsv"
+        write_atomic(path, Path(mappings).read_bytes())
+        written.append(path)
+    return written

@@ -1,0 +1,133 @@
+"""OWL checks: the OWL 2 DL profile (OWL API) and consistency and classification (HermiT).
+
+Both need Java. The OWL API comes from Debian's ``libowlapi-java`` package; HermiT ships
+inside owlready2. ``python3 run.py`` installs what is missing.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import Graph
+
+from lmsgraph.errors import ReasonerError, ToolMissingError
+
+JAVA_DIR = Path("/usr/share/java")
+PROFILE_CHECKER = Path(__file__).with_name("java") / "DlProfileCheck.java"
+# Logging bridges that clash with each other when they share a class path with slf4j-api.
+_CLASHING_JARS = ("jcl-over-slf4j", "log4j-over-slf4j", "jul-to-slf4j", "slf4j-jcl", "slf4j-log4j12",
+                  "slf4j-jdk14", "slf4j-simple", "slf4j-nop", "slf4j-reload4j", "maven3-slf4j-provider")
+
+
+@dataclass(frozen=True)
+class ProfileReport:
+    """Whether an ontology is in the OWL 2 DL profile, and why not."""
+
+    in_profile: bool
+    axioms: int
+    violations: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ReasonerReport:
+    """What HermiT concluded: consistency, unsatisfiable classes, and subclass links it inferred."""
+
+    consistent: bool
+    unsatisfiable: list[str] = field(default_factory=list)
+    inferred_subclasses: list[tuple[str, str]] = field(default_factory=list)
+
+
+def _java() -> str:
+    java = shutil.which("java")
+    if not java:
+        raise ToolMissingError("Java is not installed; run `python3 run.py main` or install default-jre-headless")
+    return java
+
+
+def owlapi_classpath() -> str:
+    """The class path of the OWL API and its dependencies as Debian installs them."""
+    override = os.environ.get("LMSGRAPH_OWLAPI_CLASSPATH")
+    if override:
+        return override
+    if not (JAVA_DIR / "owlapi-distribution.jar").exists():
+        raise ToolMissingError(
+            "the OWL API is not installed (Debian package libowlapi-java); run `python3 run.py main`"
+        )
+    jars = [
+        str(jar)
+        for jar in sorted(JAVA_DIR.glob("*.jar"))
+        if not jar.name.startswith(_CLASHING_JARS) and not any(ch.isdigit() for ch in jar.stem.split("-")[-1][:1])
+    ]
+    return os.pathsep.join(jars)
+
+
+def _write_rdfxml(graph: Graph, folder: Path) -> Path:
+    path = folder / "lmsgraph.owl"
+    from lmsgraph.export import serialize_rdfxml
+
+    path.write_bytes(serialize_rdfxml(graph))
+    return path
+
+
+def check_dl_profile(graph: Graph, *, timeout: float = 300) -> ProfileReport:
+    """Check ``graph`` against the OWL 2 DL profile with the OWL API's profile checker."""
+    java = _java()
+    classpath = owlapi_classpath()
+    with tempfile.TemporaryDirectory(prefix="lmsgraph-owl-") as tmp:
+        owl_file = _write_rdfxml(graph, Path(tmp))
+        try:
+            proc = subprocess.run(
+                [java, "-cp", classpath, str(PROFILE_CHECKER), str(owl_file)],
+                capture_output=True, text=True, timeout=timeout, check=False,
+            )
+        except subprocess.TimeoutExpired as exc:
+            raise ReasonerError(f"the OWL 2 DL profile check took longer than {timeout} s") from exc
+    if proc.returncode not in (0, 1):
+        detail = (proc.stderr.strip().splitlines() or ["no output"])[-1]
+        raise ReasonerError(f"the OWL 2 DL profile check failed (exit {proc.returncode}): {detail}")
+    violations, axioms = [], 0
+    for line in proc.stdout.splitlines():
+        kind, _, rest = line.partition("\t")
+        if kind == "VIOLATION":
+            violations.append(rest)
+        elif kind == "AXIOMS":
+            axioms = int(rest)
+    return ProfileReport(in_profile=proc.returncode == 0, axioms=axioms, violations=violations)
+
+
+def reason(graph: Graph) -> ReasonerReport:
+    """Run HermiT over ``graph``: is it consistent, which classes are unsatisfiable, what does it infer?"""
+    _java()
+    import owlready2  # imported here: it is slow to import and starts nothing until asked
+
+    with tempfile.TemporaryDirectory(prefix="lmsgraph-hermit-") as tmp:
+        nt = Path(tmp) / "lmsgraph.nt"
+        nt.write_bytes(graph.serialize(format="nt", encoding="utf-8"))
+        world = owlready2.World()
+        onto = world.get_ontology(nt.as_uri()).load(format="ntriples")
+        asserted = _subclass_pairs(world)
+        try:
+            with onto:
+                owlready2.sync_reasoner_hermit(world, infer_property_values=False, debug=0)
+        except owlready2.OwlReadyInconsistentOntologyError:
+            return ReasonerReport(consistent=False)
+        except (owlready2.OwlReadyJavaError, OSError) as exc:
+            raise ReasonerError(f"HermiT failed: {exc}") from exc
+        unsatisfiable = sorted(c.iri for c in world.inconsistent_classes() if hasattr(c, "iri"))
+        inferred = sorted(_subclass_pairs(world) - asserted)
+        world.close()
+    return ReasonerReport(consistent=True, unsatisfiable=unsatisfiable, inferred_subclasses=inferred)
+
+
+def _subclass_pairs(world) -> set[tuple[str, str]]:
+    pairs = set()
+    for cls in world.classes():
+        for parent in cls.is_a:
+            if hasattr(parent, "iri") and parent.iri != "http://www.w3.org/2002/07/owl#Thing":
+                pairs.add((cls.iri, parent.iri))
+    return pairs

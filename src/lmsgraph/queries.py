@@ -1,0 +1,133 @@
+"""The catalogue of canned SPARQL queries in ``queries/*.rq`` and a runner on Oxigraph.
+
+Each file starts with a header of ``#+`` lines holding YAML: ``summary``, ``tags`` and
+``params`` (name -> kind, example, description). Parameter values are bound as RDF terms
+through Oxigraph's substitutions; they never become part of the query text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from lmsgraph.errors import DataError
+from lmsgraph.namespaces import PREFIXES
+from lmsgraph.resources import data_dir
+
+PARAM_KINDS = ("iri", "literal")
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    kind: str
+    example: str
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class CannedQuery:
+    """One query of the catalogue."""
+
+    name: str
+    path: Path
+    summary: str
+    text: str
+    tags: tuple[str, ...] = ()
+    params: tuple[Param, ...] = field(default_factory=tuple)
+
+
+def parse_query_file(path: Path) -> CannedQuery:
+    """Read a ``.rq`` file and its ``#+`` header."""
+    path = Path(path)
+    text = path.read_text(encoding="utf-8")
+    header = []
+    for line in text.splitlines():
+        if not line.startswith("#+"):
+            break
+        header.append(line[2:].removeprefix(" "))
+    try:
+        meta = yaml.safe_load("\n".join(header)) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise DataError(f"header is not valid YAML: {getattr(exc, 'problem', exc)}",
+                        path=path, line=(mark.line + 1) if mark else None) from exc
+    if not isinstance(meta, dict) or not meta.get("summary"):
+        raise DataError("header needs a 'summary'", path=path, line=1, field="summary")
+    params = []
+    for name, spec in (meta.get("params") or {}).items():
+        if not isinstance(spec, dict) or spec.get("kind") not in PARAM_KINDS or "example" not in spec:
+            raise DataError(f"parameter needs a kind ({' or '.join(PARAM_KINDS)}) and an example",
+                            path=path, field=f"params.{name}", value=spec)
+        params.append(Param(name, spec["kind"], str(spec["example"]), str(spec.get("description", ""))))
+    return CannedQuery(name=path.stem, path=path, summary=str(meta["summary"]), text=text,
+                       tags=tuple(meta.get("tags") or ()), params=tuple(params))
+
+
+def catalogue() -> dict[str, CannedQuery]:
+    """Every canned query, by name.
+
+    >>> "markers-of-entity" in catalogue()
+    True
+    """
+    return {q.name: q for q in map(parse_query_file, sorted(data_dir("queries").glob("*.rq")))}
+
+
+def expand_curie(value: str) -> str:
+    """Expand a CURIE with lmsgraph's prefixes; anything else is returned as it is."""
+    prefix, sep, local = value.partition(":")
+    if sep and prefix in PREFIXES and not local.startswith("//"):
+        return PREFIXES[prefix] + local
+    return value
+
+
+def compact_iri(iri: str) -> str:
+    """The CURIE of an IRI under lmsgraph's prefixes, or the IRI itself."""
+    for prefix, ns in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):
+        if iri.startswith(ns) and len(iri) > len(ns):
+            return f"{prefix}:{iri[len(ns):]}"
+    return iri
+
+
+def oxigraph_store(graph):
+    """A pyoxigraph store holding ``graph``."""
+    import pyoxigraph
+
+    store = pyoxigraph.Store()
+    store.load(graph.serialize(format="nt", encoding="utf-8"), format=pyoxigraph.RdfFormat.N_TRIPLES)
+    return store
+
+
+def run_query(query: CannedQuery, params: dict[str, str], store) -> list[dict[str, object]]:
+    """Run a canned query on a pyoxigraph store; rows map variable names to CURIEs or Python values."""
+    import pyoxigraph
+
+    known = {p.name: p for p in query.params}
+    unknown = sorted(set(params) - set(known))
+    if unknown:
+        raise DataError(f"unknown parameter; {query.name} takes {', '.join(known) or 'none'}",
+                        field="params", value=unknown[0])
+    substitutions = {}
+    for name, param in known.items():
+        if name not in params:
+            raise DataError(f"missing parameter --{name} (example: {param.example})", field=name)
+        raw = params[name]
+        term = pyoxigraph.NamedNode(expand_curie(raw)) if param.kind == "iri" else pyoxigraph.Literal(raw)
+        substitutions[pyoxigraph.Variable(name)] = term
+    solutions = store.query(query.text, substitutions=substitutions)
+    names = [v.value for v in solutions.variables]
+    rows = []
+    for solution in solutions:
+        row: dict[str, object] = {}
+        for name in names:
+            term = solution[name]
+            if term is None:
+                row[name] = None
+            elif isinstance(term, pyoxigraph.NamedNode):
+                row[name] = compact_iri(term.value)
+            else:
+                row[name] = term.value
+        rows.append(row)
+    return rows
