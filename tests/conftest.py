@@ -1,0 +1,29 @@
+"""Shared fixtures. Curation tests read the repository's files; API tests use the installed package."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rdflib import Graph
+
+import lmsgraph
+from lmsgraph.graph import curated_graph
+
+REPO = Path(__file__).resolve().parents[1]
+ONTOLOGY = REPO / "ontology"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+SHARED_REFERENCE = REPO.parent / "shared" / "reference" / "identifiers.tsv"
+CURATED_FILES = sorted(ONTOLOGY.glob("*.ttl"))
+
+
+@pytest.fixture(scope="session")
+def graph() -> Graph:
+    """The bundled graph as users load it: curated files, mappings and derived edges."""
+    return lmsgraph.load()
+
+
+@pytest.fixture(scope="session")
+def curated() -> Graph:
+    """The repository's hand-curated triples only."""
+    return curated_graph(CURATED_FILES)

@@ -1,0 +1,233 @@
+"""The knowledge of the two source documents, statement by statement, with qualifiers and evidence.
+
+Constants name the nodes so that the assertions read as the sources do.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from rdflib import OWL, RDF, RDFS, BNode, Literal
+
+from lmsgraph.namespaces import LMSG, OBO
+from lmsgraph.stats import instances
+
+ILMS = LMSG.InflammatoryLeiomyosarcoma
+LMS = LMSG.Leiomyosarcoma
+EBV_SMT = LMSG.EBVAssociatedSmoothMuscleTumour
+HEPATIC = LMSG.HepaticLeiomyosarcoma
+CONVENTIONAL = LMSG.ConventionalLeiomyosarcoma
+RADIOPAEDIA = LMSG["source-radiopaedia-inflammatory-leiomyosarcoma"]
+WHO_LIVER = LMSG["source-who-liver-leiomyosarcoma-nos"]
+WHO5 = LMSG["book-who-soft-tissue-bone-5th-edition"]
+WHO4 = LMSG["book-who-digestive-system-4th-edition"]
+TIMMONS = LMSG["article-timmons-1995"]
+BONATTI = LMSG["article-bonatti-2005"]
+HEAD_NECK_CASE_REPORT = LMSG["article-inflammatory-leiomyosarcoma-head-neck-2021"]
+
+
+def claims(graph, entity, feature, **qualifiers):
+    found = []
+    for claim in graph.subjects(LMSG.aboutEntity, entity):
+        if graph.value(claim, LMSG.feature) != feature:
+            continue
+        if all(graph.value(claim, LMSG[k]) == v for k, v in qualifiers.items()):
+            found.append(claim)
+    return found
+
+
+def one_claim(graph, entity, feature, **qualifiers):
+    found = claims(graph, entity, feature, **qualifiers)
+    assert len(found) == 1, f"expected one claim {entity} -> {feature} {qualifiers}, found {found}"
+    return found[0]
+
+
+# (entity, feature, qualifiers, source, cited publication or None)
+STATEMENTS = [
+    (ILMS, LMSG.Malignant, {}, RADIOPAEDIA, WHO5),
+    (ILMS, LMSG.VeryRare, {}, RADIOPAEDIA, WHO5),
+    (ILMS, LMSG.Adults, {"frequency": LMSG.MostCases}, RADIOPAEDIA, WHO5),
+    (ILMS, LMSG.Adolescents, {"frequency": LMSG.SomeCases}, RADIOPAEDIA, WHO5),
+    (ILMS, LMSG.MalePredilection, {}, RADIOPAEDIA, WHO5),
+    (ILMS, LMSG.Histopathology, {}, RADIOPAEDIA, WHO5),
+    (ILMS, LMSG.Immunohistochemistry, {}, RADIOPAEDIA, WHO5),
+    (ILMS, LMSG.GrowingDeepSoftTissueMass, {"frequency": LMSG.MostCases}, RADIOPAEDIA, WHO5),
+    (ILMS, LMSG.InflammatorySymptoms, {"frequency": LMSG.SomeCases}, RADIOPAEDIA, WHO5),
+    (ILMS, LMSG.NeoplasticSmoothMuscleCells, {"grade": LMSG.LowGrade}, RADIOPAEDIA, WHO5),
+    (ILMS, LMSG.LymphoplasmacyticInfiltrate, {}, RADIOPAEDIA, WHO5),
+    (ILMS, LMSG.UnknownEtiology, {}, RADIOPAEDIA, WHO5),
+    (ILMS, LMSG.DeepSoftTissue, {}, RADIOPAEDIA, WHO5),
+    (ILMS, LMSG.LowerLimb, {"frequency": LMSG.MostOften}, RADIOPAEDIA, WHO5),
+    (ILMS, LMSG.Trunk, {"frequency": LMSG.MostOften}, RADIOPAEDIA, WHO5),
+    (ILMS, LMSG.Retroperitoneum, {"frequency": LMSG.MostOften}, RADIOPAEDIA, WHO5),
+    (ILMS, LMSG.VisceralSite, {"frequency": LMSG.Rare}, RADIOPAEDIA, WHO5),
+    (ILMS, LMSG.WellDelineatedTumour, {}, RADIOPAEDIA, WHO5),
+    (ILMS, LMSG.YellowTanSurface, {}, RADIOPAEDIA, WHO5),
+    (ILMS, LMSG.RedFleshySurface, {}, RADIOPAEDIA, WHO5),
+    (ILMS, LMSG.EosinophilicSpindleCells, {}, RADIOPAEDIA, WHO5),
+    (ILMS, LMSG.FascicularGrowthPattern, {}, RADIOPAEDIA, WHO5),
+    (ILMS, LMSG.StoriformGrowthPattern, {}, RADIOPAEDIA, WHO5),
+    (ILMS, LMSG.NuclearAtypia, {"degree": LMSG.VariableDegree}, RADIOPAEDIA, WHO5),
+    (ILMS, LMSG.Pleomorphism, {}, RADIOPAEDIA, WHO5),
+    (ILMS, LMSG.InflammatoryInfiltrate, {"distribution": LMSG.Diffuse}, RADIOPAEDIA, WHO5),
+    (ILMS, LMSG.SmallLymphocytes, {}, RADIOPAEDIA, WHO5),
+    (ILMS, LMSG.PlasmaCells, {"degree": LMSG.Scattered}, RADIOPAEDIA, WHO5),
+    (ILMS, LMSG.Histiocytes, {"frequency": LMSG.Often, "degree": LMSG.Prominent}, RADIOPAEDIA, WHO5),
+    (ILMS, LMSG.PsammomatousCalcification, {"frequency": LMSG.SomeCases}, RADIOPAEDIA, WHO5),
+    (ILMS, LMSG.SmoothMuscleActin, {"polarity": LMSG.Present, "frequency": LMSG.Variable}, RADIOPAEDIA, WHO5),
+    (ILMS, LMSG.Desmin, {"polarity": LMSG.Present, "frequency": LMSG.Variable}, RADIOPAEDIA, WHO5),
+    (ILMS, LMSG.Caldesmon, {"polarity": LMSG.Present, "frequency": LMSG.Variable}, RADIOPAEDIA, WHO5),
+    (ILMS, LMSG.NearHaploidGenotype, {}, RADIOPAEDIA, WHO5),
+    (ILMS, LMSG.Metastasis, {"frequency": LMSG.SomeCases}, RADIOPAEDIA, None),
+    (ILMS, LMSG.FollowUpAndPrognosis, {}, RADIOPAEDIA, None),
+    (ILMS, LMSG.ImagingAppearance, {}, RADIOPAEDIA, HEAD_NECK_CASE_REPORT),
+    (ILMS, LMSG.SoftTissueTumourMimics, {}, RADIOPAEDIA, None),
+    (ILMS, LMSG.FirstDescription, {}, RADIOPAEDIA, LMSG["article-merchant-1995"]),
+    (ILMS, LMSG.WHORecognition, {}, RADIOPAEDIA, WHO5),
+    (LMS, LMSG.Uncommon, {}, WHO_LIVER, WHO4),
+    (LMS, LMSG.Aggressive, {}, WHO_LIVER, WHO4),
+    (LMS, LMSG.Malignant, {}, WHO_LIVER, WHO4),
+    (LMS, LMSG.PostmenopausalWomen, {"frequency": LMSG.Usually}, WHO_LIVER, WHO4),
+    (LMS, LMSG.NeoplasticSpindleCells, {}, WHO_LIVER, WHO4),
+    (CONVENTIONAL, LMSG.Liver, {"frequency": LMSG.AlmostAlways, "lesionRole": LMSG.MetastaticLesion}, WHO_LIVER, WHO4),
+    (HEPATIC, LMSG.SearchForPrimaryTumour, {"frequency": LMSG.Always, "exampleSite": LMSG.Retroperitoneum}, WHO_LIVER, WHO4),
+    (EBV_SMT, LMSG.Liver, {"lesionRole": LMSG.PrimaryLesion}, WHO_LIVER, WHO4),
+    (EBV_SMT, LMSG.EpsteinBarrVirus, {}, WHO_LIVER, WHO4),
+    (EBV_SMT, LMSG.Immunosuppression, {}, WHO_LIVER, WHO4),
+    (EBV_SMT, LMSG.AcquiredImmunosuppression, {}, WHO_LIVER, WHO4),
+    (EBV_SMT, LMSG.IatrogenicImmunosuppression, {}, WHO_LIVER, WHO4),
+    (EBV_SMT, LMSG.HIVInfection, {}, WHO_LIVER, WHO4),
+    (EBV_SMT, LMSG.AIDS, {}, WHO_LIVER, WHO4),
+    (EBV_SMT, LMSG.OrganTransplantation, {"frequency": LMSG.Usually}, WHO_LIVER, WHO4),
+    (EBV_SMT, LMSG.DonorDerivedCells, {"siteQualifier": LMSG.Allograft, "condition": LMSG.LiverTransplantation}, WHO_LIVER, TIMMONS),
+    (EBV_SMT, LMSG.RecipientDerivedCells, {"siteQualifier": LMSG.ExtragraftSite}, WHO_LIVER, TIMMONS),
+    (EBV_SMT, LMSG.LessDifferentiatedMorphology, {"frequency": LMSG.Usually, "comparator": LMS}, WHO_LIVER, WHO4),
+    (EBV_SMT, LMSG.OvalToSpindledMesenchymalCells, {}, WHO_LIVER, WHO4),
+    (EBV_SMT, LMSG.SmoothMuscleActin, {"polarity": LMSG.Present}, WHO_LIVER, WHO4),
+    (EBV_SMT, LMSG.Desmin, {"polarity": LMSG.Absent, "frequency": LMSG.Usually}, WHO_LIVER, WHO4),
+    (EBV_SMT, LMSG.NuclearEBER, {}, WHO_LIVER, WHO4),
+    (EBV_SMT, LMSG.UnpredictableBehaviour, {}, WHO_LIVER, TIMMONS),
+    (EBV_SMT, LMSG.Multifocality, {}, WHO_LIVER, TIMMONS),
+    (EBV_SMT, LMSG.AntiviralTherapy, {"frequency": LMSG.SomeCases}, WHO_LIVER, BONATTI),
+    (EBV_SMT, LMSG.ImmuneRestoration, {"frequency": LMSG.SomeCases}, WHO_LIVER, BONATTI),
+]
+
+
+@pytest.mark.parametrize("entity,feature,qualifiers,source,publication", STATEMENTS,
+                         ids=[f"{e.split('/')[-1]}-{f.split('/')[-1]}" for e, f, *_ in STATEMENTS])
+def test_source_statement_is_a_cited_claim(graph, entity, feature, qualifiers, source, publication):
+    claim = one_claim(graph, entity, feature, **qualifiers)
+    assert (claim, LMSG.source, source) in graph
+    published = set(graph.objects(claim, LMSG.citedPublication))
+    if publication is None:
+        assert not published, f"{claim} cites {published}, but the source names no reference for it"
+    else:
+        assert publication in published
+
+
+def test_both_sources_are_covered(graph):
+    per_source = {s: len(set(graph.subjects(LMSG.source, s))) for s in (RADIOPAEDIA, WHO_LIVER)}
+    assert per_source[RADIOPAEDIA] >= 60
+    assert per_source[WHO_LIVER] >= 35
+
+
+def test_numbers_are_data_not_prose(graph):
+    size = one_claim(graph, ILMS, LMSG.TumourSize)
+    assert graph.value(size, LMSG.minValue).toPython() == Decimal(3)
+    assert graph.value(size, LMSG.maxValue).toPython() == Decimal(12)
+    assert graph.value(size, LMSG.unit) == LMSG.Centimetre
+    peak = one_claim(graph, ILMS, LMSG.PeakAge)
+    assert (graph.value(peak, LMSG.minValue).toPython(), graph.value(peak, LMSG.maxValue).toPython()) == (3, 4)
+    assert graph.value(peak, LMSG.unit) == LMSG.DecadeOfLife
+    assert graph.value(one_claim(graph, ILMS, LMSG.FirstDescription), LMSG.year).toPython() == 1995
+    assert graph.value(one_claim(graph, ILMS, LMSG.WHORecognition), LMSG.year).toPython() == 2020
+
+
+def test_who_criteria_carry_their_edition(graph):
+    criteria = [c for c in graph.subjects(LMSG.aboutEntity, ILMS) if (c, RDF.type, LMSG.DiagnosticCriterionClaim) in graph]
+    assert {graph.value(c, LMSG.feature) for c in criteria} == {
+        LMSG.AtypicalEosinophilicSpindleCells, LMSG.MitoticActivity, LMSG.LymphoidInfiltrate,
+        LMSG.HistiocyticXanthomatousInfiltrate, LMSG.SmoothMuscleAntigen}
+    sets = {graph.value(c, LMSG.inCriteriaSet) for c in criteria}
+    assert len(sets) == 1
+    (criteria_set,) = sets
+    assert graph.value(criteria_set, LMSG.edition).toPython() == 5
+    assert graph.value(criteria_set, LMSG.publishedIn) == WHO5
+
+
+def test_or_and_any_combination_are_kept_as_groups(graph):
+    panel = {graph.value(c, LMSG.inGroup) for c in claims(graph, ILMS, LMSG.Desmin)}
+    assert len(panel) == 1
+    (group,) = panel
+    assert graph.value(group, LMSG.groupKind) == LMSG.AnyCombination
+    members = {graph.value(c, LMSG.feature) for c in graph.subjects(LMSG.inGroup, group)}
+    assert members == {LMSG.SmoothMuscleActin, LMSG.Desmin, LMSG.Caldesmon}
+    surface = graph.value(one_claim(graph, ILMS, LMSG.YellowTanSurface), LMSG.inGroup)
+    assert graph.value(surface, LMSG.groupKind) == LMSG.Alternatives
+
+
+def test_hedged_and_conditional_prognosis(graph):
+    claim = one_claim(graph, ILMS, LMSG.VeryGoodPrognosis)
+    assert graph.value(claim, LMSG.certainty) == LMSG.Tentative
+    assert graph.value(claim, LMSG.condition) == LMSG.NearHaploidGenotype
+    less = one_claim(graph, ILMS, LMSG.LessAggressive)
+    assert graph.value(less, LMSG.comparator) == LMS
+
+
+def test_imaging_findings_by_modality_and_sequence(graph):
+    mri = {(graph.value(c, LMSG.imagingSequence), graph.value(c, LMSG.feature), graph.value(c, LMSG.degree),
+            graph.value(c, LMSG.distribution))
+           for c in graph.subjects(LMSG.imagingModality, LMSG.MagneticResonanceImaging)
+           if (c, RDF.type, LMSG.ImagingClaim) in graph}
+    assert mri == {
+        (None, LMSG.LobulatedContour, None, None),
+        (LMSG.T1Weighted, LMSG.Hyperintensity, LMSG.Mild, None),
+        (LMSG.T2Weighted, LMSG.Hyperintensity, LMSG.Marked, None),
+        (LMSG.DiffusionWeighted, LMSG.RestrictedDiffusion, LMSG.Moderate, None),
+        (LMSG.ContrastEnhancedT1, LMSG.ContrastEnhancement, None, LMSG.Diffuse),
+    }
+    ct = {graph.value(c, LMSG.feature) for c in graph.subjects(LMSG.imagingModality, LMSG.ComputedTomography)
+          if (c, RDF.type, LMSG.ImagingClaim) in graph}
+    assert ct == {LMSG.WellCircumscribedMargin, LMSG.ContrastEnhancement}
+    for c in graph.subjects(RDF.type, LMSG.ImagingClaim):
+        assert graph.value(c, LMSG.evidenceBasis) == LMSG.SingleCaseReport
+        assert (c, LMSG.citedPublication, HEAD_NECK_CASE_REPORT) in graph
+
+
+def test_radiology_report_elements(graph):
+    elements = set(graph.objects(ILMS, LMSG.reportShouldDescribe))
+    assert elements == {LMSG.ReportForm, LMSG.ReportLocation, LMSG.ReportSize, LMSG.ReportMargins,
+                        LMSG.RelationToOrgansAndViscera, LMSG.RelationToFasciaeAndMuscles,
+                        LMSG.RelationToNervesAndVessels}
+
+
+def test_hierarchy(graph):
+    for variant in (ILMS, LMSG.EpithelioidLeiomyosarcoma, LMSG.MyxoidLeiomyosarcoma,
+                    LMSG.GranularCellLeiomyosarcoma, HEPATIC, CONVENTIONAL):
+        assert (variant, RDFS.subClassOf, LMS) in graph
+    assert (LMS, RDFS.subClassOf, LMSG.SmoothMuscleTumour) in graph
+    assert (EBV_SMT, RDFS.subClassOf, LMSG.SmoothMuscleTumour) in graph
+    assert (EBV_SMT, RDFS.subClassOf, LMS) not in graph, "EBV-SMT is its own entity, not a leiomyosarcoma variant"
+    assert (EBV_SMT, LMSG.describedAsFormOf, LMS) in graph
+
+
+def test_hepatic_leiomyosarcoma_has_a_logical_definition(graph):
+    (definition,) = graph.objects(HEPATIC, OWL.equivalentClass)
+    members = list(graph.items(graph.value(definition, OWL.intersectionOf)))
+    assert LMS in members
+    (restriction,) = [m for m in members if isinstance(m, BNode)]
+    assert graph.value(restriction, OWL.onProperty) == OBO.RO_0004026
+    assert graph.value(restriction, OWL.someValuesFrom) == LMSG.Liver
+
+
+def test_case_records(graph):
+    cases = instances(graph, LMSG.TumourCase)
+    head_neck = LMSG["case-inflammatory-leiomyosarcoma-head-neck-2021"]
+    assert head_neck in cases
+    assert graph.value(head_neck, LMSG.diagnosis) == ILMS
+    assert graph.value(head_neck, LMSG.caseSite) == LMSG.HeadAndNeck
+    assert len(list(graph.objects(head_neck, LMSG.hasObservation))) == 7
+    for case in cases:
+        assert graph.value(case, LMSG.synthetic) == Literal(False)
+        assert graph.value(case, LMSG.describedIn) is not None

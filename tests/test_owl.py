@@ -1,0 +1,64 @@
+"""OWL 2 DL profile (OWL API) and HermiT consistency and classification, on the real graph and on broken ones."""
+
+from __future__ import annotations
+
+from rdflib import Graph
+
+from lmsgraph.namespaces import LMSG
+from lmsgraph.owl import check_dl_profile, reason
+
+PROBE = """
+@prefix lmsg: <https://w3id.org/lmsgraph/> .
+@prefix obo: <http://purl.obolibrary.org/obo/> .
+@prefix owl: <http://www.w3.org/2002/07/owl#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+lmsg:ProbeLiverLeiomyosarcoma a owl:Class ;
+    rdfs:subClassOf lmsg:Leiomyosarcoma ,
+        [ a owl:Restriction ; owl:onProperty obo:RO_0004026 ; owl:someValuesFrom lmsg:Liver ] .
+"""
+
+
+def test_graph_is_in_the_owl2_dl_profile(graph):
+    report = check_dl_profile(graph)
+    assert report.violations == []
+    assert report.in_profile
+    assert report.axioms > 3000
+
+
+def test_graph_is_consistent_under_hermit(graph):
+    report = reason(graph)
+    assert report.consistent
+    assert report.unsatisfiable == []
+
+
+def test_hermit_classifies_through_the_logical_definition(graph):
+    probe = Graph()
+    for triple in graph:
+        probe.add(triple)
+    probe.parse(data=PROBE, format="turtle")
+    report = reason(probe)
+    assert (str(LMSG.ProbeLiverLeiomyosarcoma), str(LMSG.HepaticLeiomyosarcoma)) in report.inferred_subclasses
+
+
+def test_hermit_detects_an_inconsistency():
+    broken = Graph().parse(format="turtle", data="""
+        @prefix ex: <https://example.org/> .
+        @prefix owl: <http://www.w3.org/2002/07/owl#> .
+        ex:A a owl:Class . ex:B a owl:Class ; owl:disjointWith ex:A .
+        ex:x a owl:NamedIndividual , ex:A , ex:B .
+    """)
+    assert not reason(broken).consistent
+
+
+def test_profile_checker_rejects_a_non_dl_graph():
+    broken = Graph().parse(format="turtle", data="""
+        @prefix ex: <https://example.org/> .
+        @prefix owl: <http://www.w3.org/2002/07/owl#> .
+        @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+        <https://example.org/o> a owl:Ontology .
+        ex:p a owl:DatatypeProperty .
+        ex:x a owl:NamedIndividual ; ex:p "2020"^^xsd:gYear .
+    """)
+    report = check_dl_profile(broken)
+    assert not report.in_profile
+    assert any("gYear" in v for v in report.violations)
