@@ -72,7 +72,7 @@ STATEMENTS = [
     (ILMS, LMSG.Pleomorphism, {}, RADIOPAEDIA, WHO5),
     (ILMS, LMSG.InflammatoryInfiltrate, {"distribution": LMSG.Diffuse}, RADIOPAEDIA, WHO5),
     (ILMS, LMSG.SmallLymphocytes, {}, RADIOPAEDIA, WHO5),
-    (ILMS, LMSG.PlasmaCells, {"degree": LMSG.Scattered}, RADIOPAEDIA, WHO5),
+    (ILMS, LMSG.PlasmaCells, {"degree": LMSG.SomeAmount}, RADIOPAEDIA, WHO5),
     (ILMS, LMSG.Histiocytes, {"frequency": LMSG.Often, "degree": LMSG.Prominent}, RADIOPAEDIA, WHO5),
     (ILMS, LMSG.PsammomatousCalcification, {"frequency": LMSG.SomeCases}, RADIOPAEDIA, WHO5),
     (ILMS, LMSG.SmoothMuscleActin, {"polarity": LMSG.Present, "frequency": LMSG.Variable}, RADIOPAEDIA, WHO5),

@@ -61,7 +61,8 @@ def owlapi_classpath() -> str:
     jars = [
         str(jar)
         for jar in sorted(JAVA_DIR.glob("*.jar"))
-        if not jar.name.startswith(_CLASHING_JARS) and not any(ch.isdigit() for ch in jar.stem.split("-")[-1][:1])
+        # Debian installs each jar twice, versioned and unversioned; keep the unversioned names.
+        if not jar.name.startswith(_CLASHING_JARS) and not jar.stem.rsplit("-", 1)[-1][:1].isdigit()
     ]
     return os.pathsep.join(jars)
 
@@ -109,18 +110,20 @@ def reason(graph: Graph) -> ReasonerReport:
         nt = Path(tmp) / "lmsgraph.nt"
         nt.write_bytes(graph.serialize(format="nt", encoding="utf-8"))
         world = owlready2.World()
-        onto = world.get_ontology(nt.as_uri()).load(format="ntriples")
-        asserted = _subclass_pairs(world)
         try:
-            with onto:
-                owlready2.sync_reasoner_hermit(world, infer_property_values=False, debug=0)
-        except owlready2.OwlReadyInconsistentOntologyError:
-            return ReasonerReport(consistent=False)
-        except (owlready2.OwlReadyJavaError, OSError) as exc:
-            raise ReasonerError(f"HermiT failed: {exc}") from exc
-        unsatisfiable = sorted(c.iri for c in world.inconsistent_classes() if hasattr(c, "iri"))
-        inferred = sorted(_subclass_pairs(world) - asserted)
-        world.close()
+            onto = world.get_ontology(nt.as_uri()).load(format="ntriples")
+            asserted = _subclass_pairs(world)
+            try:
+                with onto:
+                    owlready2.sync_reasoner_hermit(world, infer_property_values=False, debug=0)
+            except owlready2.OwlReadyInconsistentOntologyError:
+                return ReasonerReport(consistent=False)
+            except (owlready2.OwlReadyJavaError, OSError) as exc:
+                raise ReasonerError(f"HermiT failed: {exc}") from exc
+            unsatisfiable = sorted(c.iri for c in world.inconsistent_classes() if hasattr(c, "iri"))
+            inferred = sorted(_subclass_pairs(world) - asserted)
+        finally:
+            world.close()
     return ReasonerReport(consistent=True, unsatisfiable=unsatisfiable, inferred_subclasses=inferred)
 
 
