@@ -7,6 +7,7 @@ through Oxigraph's substitutions; they never become part of the query text.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from lmsgraph.namespaces import PREFIXES
 from lmsgraph.resources import data_dir
 
 PARAM_KINDS = ("iri", "literal")
+IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+$")
 
 
 @dataclass(frozen=True)
@@ -100,22 +102,67 @@ def oxigraph_store(graph):
     return store
 
 
-def run_query(query: CannedQuery, params: dict[str, str], store) -> list[dict[str, object]]:
-    """Run a canned query on a pyoxigraph store; rows map variable names to CURIEs or Python values."""
-    import pyoxigraph
+XSD_NS = "http://www.w3.org/2001/XMLSchema#"
+_INTEGER_TYPES = {f"{XSD_NS}{t}" for t in (
+    "integer", "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger",
+    "nonPositiveInteger", "negativeInteger", "unsignedInt", "unsignedLong", "unsignedShort", "unsignedByte")}
 
+
+def literal_value(lexical: str, datatype: str | None):
+    """A literal as a Python value: ``int``, ``Decimal``, ``float``, ``bool``, ``date``, else ``str``.
+
+    Backends differ in lexical forms (``3.0`` versus ``3``); the values they denote do not.
+
+    >>> literal_value("3.0", XSD_NS + "decimal") == literal_value("3", XSD_NS + "decimal")
+    True
+    """
+    from datetime import date
+    from decimal import Decimal, InvalidOperation
+
+    try:
+        if datatype in _INTEGER_TYPES:
+            return int(lexical)
+        if datatype == XSD_NS + "decimal":
+            return Decimal(lexical)
+        if datatype in (XSD_NS + "double", XSD_NS + "float"):
+            return float(lexical)
+        if datatype == XSD_NS + "boolean":
+            return lexical.strip() in ("true", "1")
+        if datatype == XSD_NS + "date":
+            return date.fromisoformat(lexical)
+    except (ValueError, InvalidOperation):
+        return lexical
+    return lexical
+
+
+def check_params(query: CannedQuery, params: dict[str, str]) -> dict[str, tuple[str, str]]:
+    """Validate ``params`` against the query's header: name -> (kind, value), IRIs expanded."""
     known = {p.name: p for p in query.params}
     unknown = sorted(set(params) - set(known))
     if unknown:
         raise DataError(f"unknown parameter; {query.name} takes {', '.join(known) or 'none'}",
                         field="params", value=unknown[0])
-    substitutions = {}
+    checked = {}
     for name, param in known.items():
         if name not in params:
             raise DataError(f"missing parameter --{name} (example: {param.example})", field=name)
-        raw = params[name]
-        term = pyoxigraph.NamedNode(expand_curie(raw)) if param.kind == "iri" else pyoxigraph.Literal(raw)
-        substitutions[pyoxigraph.Variable(name)] = term
+        value = str(params[name])
+        if param.kind == "iri":
+            value = expand_curie(value)
+            if not IRI.match(value):
+                raise DataError("not an absolute IRI or a known CURIE", field=name, value=params[name])
+        checked[name] = (param.kind, value)
+    return checked
+
+
+def run_query(query: CannedQuery, params: dict[str, str], store) -> list[dict[str, object]]:
+    """Run a canned query on a pyoxigraph store; rows map variable names to CURIEs or Python values."""
+    import pyoxigraph
+
+    substitutions = {
+        pyoxigraph.Variable(name): pyoxigraph.NamedNode(value) if kind == "iri" else pyoxigraph.Literal(value)
+        for name, (kind, value) in check_params(query, params).items()
+    }
     solutions = store.query(query.text, substitutions=substitutions)
     names = [v.value for v in solutions.variables]
     rows = []
@@ -127,7 +174,33 @@ def run_query(query: CannedQuery, params: dict[str, str], store) -> list[dict[st
                 row[name] = None
             elif isinstance(term, pyoxigraph.NamedNode):
                 row[name] = compact_iri(term.value)
+            elif isinstance(term, pyoxigraph.Literal):
+                row[name] = literal_value(term.value, term.datatype.value if term.datatype else None)
             else:
                 row[name] = term.value
+        rows.append(row)
+    return rows
+
+
+def run_query_rdflib(query: CannedQuery, params: dict[str, str], graph) -> list[dict[str, object]]:
+    """Run a canned query with rdflib's engine (small graphs); rows as :func:`run_query` gives them."""
+    from rdflib import BNode, Literal, URIRef
+
+    bindings = {name: URIRef(value) if kind == "iri" else Literal(value)
+                for name, (kind, value) in check_params(query, params).items()}
+    result = graph.query(query.text, initBindings=bindings)
+    names = [str(v) for v in result.vars]
+    rows = []
+    for solution in result:
+        row: dict[str, object] = {}
+        for name, term in zip(names, solution):
+            if term is None:
+                row[name] = None
+            elif isinstance(term, URIRef):
+                row[name] = compact_iri(str(term))
+            elif isinstance(term, Literal):
+                row[name] = literal_value(str(term), str(term.datatype) if term.datatype else None)
+            elif isinstance(term, BNode):
+                row[name] = str(term)
         rows.append(row)
     return rows

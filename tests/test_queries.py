@@ -1,0 +1,81 @@
+"""The canned query catalogue: every query parses, runs with its example parameters, and gives the
+same answers on Oxigraph and on rdflib. Hostile parameter values cannot change a query."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from lmsgraph.errors import DataError
+from lmsgraph.queries import catalogue, oxigraph_store, run_query, run_query_rdflib
+
+CATALOGUE = catalogue()
+MAY_BE_EMPTY = {"cohort-marker-positivity-by-entity"}  # the bundled cases record no marker results
+
+
+@pytest.fixture(scope="module")
+def store(graph):
+    return oxigraph_store(graph)
+
+
+def as_bag(rows):
+    return Counter(tuple(sorted(row.items(), key=lambda kv: kv[0])) for row in rows)
+
+
+def test_catalogue_has_twenty_queries_with_headers():
+    assert len(CATALOGUE) >= 20
+    for query in CATALOGUE.values():
+        assert query.summary and query.tags, f"{query.path}: header needs a summary and tags"
+        for param in query.params:
+            assert param.example, f"{query.path}: parameter {param.name} needs an example"
+
+
+@pytest.mark.parametrize("name", sorted(CATALOGUE))
+def test_query_gives_the_same_answers_on_oxigraph_and_rdflib(graph, store, name):
+    query = CATALOGUE[name]
+    params = {p.name: p.example for p in query.params}
+    oxigraph_rows = run_query(query, params, store)
+    rdflib_rows = run_query_rdflib(query, params, graph)
+    if name not in MAY_BE_EMPTY:
+        assert oxigraph_rows, f"{name} returns nothing for its example parameters"
+    assert as_bag(oxigraph_rows) == as_bag(rdflib_rows)
+
+
+def test_reverse_lookup_by_negative_marker(store):
+    rows = run_query(CATALOGUE["entities-by-marker"], {"marker": "lmsg:Desmin", "polarity": "lmsg:Absent"}, store)
+    assert [r["entityLabel"] for r in rows] == ["EBV-associated smooth muscle tumour"]
+
+
+def test_external_code_names_several_entities_with_status(store):
+    code = "http://purl.obolibrary.org/obo/mondo/mappings/unknown_prefix/ICDO/8890/3"
+    rows = run_query(CATALOGUE["entities-by-external-code"], {"code": code}, store)
+    assert {(r["termLabel"], r["predicate"], r["status"]) for r in rows} == {
+        ("leiomyosarcoma", "skos:exactMatch", "verified"),
+        ("inflammatory leiomyosarcoma", "skos:broadMatch", "plausible (secondary source only)"),
+    }
+
+
+HOSTILE = ['lmsg:X" } ; DROP ALL ; #', "lmsg:X }\n SELECT * WHERE { ?s ?p ?o }", "lmsg:X#comment",
+           "http://example.org/a b", "lmsg:X>{", "'\"}}\n#"]
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+def test_hostile_values_cannot_change_a_query(graph, store, value):
+    query = CATALOGUE["markers-of-entity"]
+    before = query.text
+    for runner, target in ((run_query, store), (run_query_rdflib, graph)):
+        try:
+            rows = runner(query, {"entity": value}, target)
+        except DataError as exc:
+            assert exc.field == "entity"
+        else:
+            assert rows == [], f"{value!r} returned rows: the value leaked into the query"
+    assert query.text == before
+
+
+def test_missing_and_unknown_parameters_are_errors(store):
+    with pytest.raises(DataError, match="missing parameter --entity"):
+        run_query(CATALOGUE["markers-of-entity"], {}, store)
+    with pytest.raises(DataError, match="unknown parameter"):
+        run_query(CATALOGUE["markers-of-entity"], {"entity": "lmsg:X", "colour": "red"}, store)
