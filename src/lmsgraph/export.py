@@ -15,7 +15,7 @@ from xml.sax.saxutils import escape, quoteattr
 from rdflib import RDF, BNode, Graph, Literal, URIRef
 
 from lmsgraph.canonical import canonical_copy, canonical_ntriples, canonical_turtle, write_atomic
-from lmsgraph.namespaces import PREFIXES
+from lmsgraph.namespaces import PREFIXES, compact_iri
 
 FORMATS = {"ttl": ".ttl", "nt": ".nt", "rdfxml": ".owl", "jsonld": ".jsonld"}
 _NCNAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*$")
@@ -31,21 +31,13 @@ def jsonld_context() -> dict[str, str]:
     return dict(sorted(PREFIXES.items()))
 
 
-def _compact(iri: str, prefixes: list[tuple[str, str]]) -> str:
-    for prefix, ns in prefixes:
-        if iri.startswith(ns) and len(iri) > len(ns):
-            return f"{prefix}:{iri[len(ns):]}"
-    return iri
-
-
 def serialize_jsonld(graph: Graph) -> bytes:
     """Compact JSON-LD with :func:`jsonld_context`, one node object per subject, sorted."""
     canonical = canonical_copy(graph)
     context = jsonld_context()
-    prefixes = sorted(context.items(), key=lambda kv: -len(kv[1]))
 
     def node_id(term) -> str:
-        return f"_:{term}" if isinstance(term, BNode) else _compact(str(term), prefixes)
+        return f"_:{term}" if isinstance(term, BNode) else compact_iri(str(term))
 
     def value(term):
         if isinstance(term, Literal):

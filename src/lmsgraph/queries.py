@@ -11,10 +11,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 from lmsgraph.errors import DataError
-from lmsgraph.namespaces import PREFIXES
+from lmsgraph.headers import read_yaml_header
+from lmsgraph.namespaces import compact_iri, expand_curie
 from lmsgraph.resources import data_dir
 
 PARAM_KINDS = ("iri", "literal")
@@ -45,18 +44,8 @@ def parse_query_file(path: Path) -> CannedQuery:
     """Read a ``.rq`` file and its ``#+`` header."""
     path = Path(path)
     text = path.read_text(encoding="utf-8")
-    header = []
-    for line in text.splitlines():
-        if not line.startswith("#+"):
-            break
-        header.append(line[2:].removeprefix(" "))
-    try:
-        meta = yaml.safe_load("\n".join(header)) or {}
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise DataError(f"header is not valid YAML: {getattr(exc, 'problem', exc)}",
-                        path=path, line=(mark.line + 1) if mark else None) from exc
-    if not isinstance(meta, dict) or not meta.get("summary"):
+    meta, _ = read_yaml_header(text.splitlines(), "#+", path)
+    if not meta.get("summary"):
         raise DataError("header needs a 'summary'", path=path, line=1, field="summary")
     params = []
     for name, spec in (meta.get("params") or {}).items():
@@ -75,22 +64,6 @@ def catalogue() -> dict[str, CannedQuery]:
     True
     """
     return {q.name: q for q in map(parse_query_file, sorted(data_dir("queries").glob("*.rq")))}
-
-
-def expand_curie(value: str) -> str:
-    """Expand a CURIE with lmsgraph's prefixes; anything else is returned as it is."""
-    prefix, sep, local = value.partition(":")
-    if sep and prefix in PREFIXES and not local.startswith("//"):
-        return PREFIXES[prefix] + local
-    return value
-
-
-def compact_iri(iri: str) -> str:
-    """The CURIE of an IRI under lmsgraph's prefixes, or the IRI itself."""
-    for prefix, ns in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):
-        if iri.startswith(ns) and len(iri) > len(ns):
-            return f"{prefix}:{iri[len(ns):]}"
-    return iri
 
 
 def oxigraph_store(graph):

@@ -11,9 +11,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-import yaml
-
 from lmsgraph.errors import DataError
+from lmsgraph.headers import read_yaml_header
 
 REQUIRED_COLUMNS = (
     "subject_id",
@@ -85,21 +84,7 @@ def read_sssom(path: Path) -> MappingSet:
     except OSError as exc:
         raise DataError(f"cannot read the file: {exc.strerror}", path=path) from exc
     lines = text.splitlines()
-    header_lines = []
-    for line in lines:
-        if not line.startswith("#"):
-            break
-        header_lines.append(line[1:])
-    try:
-        metadata = yaml.safe_load("\n".join(header_lines)) or {}
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise DataError(
-            f"the metadata header is not valid YAML: {getattr(exc, 'problem', exc)}",
-            path=path, line=(mark.line + 1) if mark else None,
-        ) from exc
-    if not isinstance(metadata, dict):
-        raise DataError("the metadata header must be a YAML mapping", path=path, line=1)
+    metadata, header_length = read_yaml_header(lines, "#", path)
     for key in REQUIRED_METADATA:
         if key not in metadata:
             raise DataError(f"the metadata header lacks {key!r}", path=path, line=1, field=key)
@@ -111,7 +96,7 @@ def read_sssom(path: Path) -> MappingSet:
         extension_properties[ext["slot_name"]] = ext["property"]
     mset = MappingSet(metadata=metadata, curie_map=dict(curie_map), extension_properties=extension_properties)
 
-    first = len(header_lines)
+    first = header_length
     body = lines[first:]
     if not body:
         raise DataError("the table has no column header row", path=path, line=first + 1)

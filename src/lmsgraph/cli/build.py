@@ -45,6 +45,14 @@ def owl_checks(graph) -> list[str]:
     return problems
 
 
+def fail_on(problems: list[str], consequence: str = "") -> None:
+    """Print each problem and exit with code 1, if there are any."""
+    if problems:
+        for problem in problems:
+            click.echo(f"  {problem}", err=True)
+        raise CheckFailed(f"{len(problems)} problem(s) found{consequence}")
+
+
 def print_examples(graph) -> None:
     from lmsgraph.queries import catalogue, oxigraph_store, run_query
 
@@ -72,11 +80,7 @@ def build(out: Path, skip_owl_checks: bool) -> None:
     counts = lmsgraph.counts(graph)
     click.echo(f"lmsgraph {lmsgraph.__version__}: " + ", ".join(
         f"{v} {k.replace('_', ' ')}" for k, v in counts.as_dict().items()))
-    problems = [] if skip_owl_checks else owl_checks(graph)
-    if problems:
-        for problem in problems:
-            click.echo(f"  {problem}", err=True)
-        raise CheckFailed(f"{len(problems)} problem(s) found; no exports written")
+    fail_on([] if skip_owl_checks else owl_checks(graph), "; no exports written")
     print_examples(graph)
     step(f"writing exports to {out}")
     for path in write_exports(graph, out, mappings_file()):
@@ -107,11 +111,7 @@ def reason() -> None:
     """Check the graph against the OWL 2 DL profile and run HermiT. Exit 1 if either finds a problem."""
     import lmsgraph
 
-    problems = owl_checks(lmsgraph.load())
-    if problems:
-        for problem in problems:
-            click.echo(f"  {problem}", err=True)
-        raise CheckFailed(f"{len(problems)} problem(s) found")
+    fail_on(owl_checks(lmsgraph.load()))
 
 
 @cli.command("format")
