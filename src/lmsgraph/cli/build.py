@@ -45,6 +45,27 @@ def owl_checks(graph) -> list[str]:
     return problems
 
 
+def shape_checks(graph) -> list[str]:
+    """Validate the graph against the graph shapes and the case record shapes; return the violations."""
+    from lmsgraph.validation import validate
+
+    problems = []
+    for shapes in ("graph", "cases"):
+        step(f"validating against the {shapes} shapes")
+        report = validate(graph, shapes=shapes)
+        counts = report.counts()
+        click.echo(f"SHACL ({shapes} shapes, {report.engine} engine): "
+                   f"{'conforms' if report.conforms else 'DOES NOT CONFORM'}; "
+                   f"{counts['Violation']} violations, {counts['Warning']} warnings")
+        for r in report.results:
+            line = f"{r.severity.lower()}: {r.as_dict()['focus_node']} {r.as_dict()['path'] or ''}: {r.message}"
+            if r.severity == "Violation":
+                problems.append(line)
+            else:
+                click.echo(f"  {line}")
+    return problems
+
+
 def fail_on(problems: list[str], consequence: str = "") -> None:
     """Print each problem and exit with code 1, if there are any."""
     if problems:
@@ -80,7 +101,7 @@ def build(out: Path, skip_owl_checks: bool) -> None:
     counts = lmsgraph.counts(graph)
     click.echo(f"lmsgraph {lmsgraph.__version__}: " + ", ".join(
         f"{v} {k.replace('_', ' ')}" for k, v in counts.as_dict().items()))
-    fail_on([] if skip_owl_checks else owl_checks(graph), "; no exports written")
+    fail_on(shape_checks(graph) + ([] if skip_owl_checks else owl_checks(graph)), "; no exports written")
     print_examples(graph)
     step(f"writing exports to {out}")
     for path in write_exports(graph, out, mappings_file()):

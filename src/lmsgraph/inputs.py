@@ -1,0 +1,286 @@
+"""Reading data files to validate or query: Turtle, N-Triples, JSON-LD, SSSOM, and case records as CSV.
+
+Case records in CSV have one row per case and the columns of :data:`CSV_COLUMNS`
+(``docs/cases.md`` describes them). Terms may be given as a CURIE (``lmsg:Liver``), or as
+a label or synonym of the vocabulary (``liver``, ``head and neck``), in any case. Every
+cell that cannot be read is reported with its row and column, all at once.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from lmsgraph.errors import DataError
+
+if TYPE_CHECKING:
+    from rdflib import Graph
+
+DIRECT_SUFFIXES = {".nt": "N_TRIPLES", ".ttl": "TURTLE"}
+LMSG_NS = "https://w3id.org/lmsgraph/"
+
+#: column -> what it holds. Only ``case_id`` is required.
+CSV_COLUMNS = {
+    "case_id": "an identifier for the case, unique in the file (letters, digits, '.', '_', '-')",
+    "age_years": "age at diagnosis in whole years",
+    "sex": "female, male or unknown",
+    "site": "the anatomic site: a term of the vocabulary",
+    "largest_dimension": "the largest dimension of the tumour, a decimal number",
+    "size_unit": "cm or mm",
+    "diagnosis": "the disease entity: a term of the graph",
+    "diagnosis_date": "the date of diagnosis, YYYY-MM-DD",
+    "ebv_status": "positive, negative or equivocal",
+    "clinical_setting": "clinical settings, separated by ';'",
+    "findings_present": "findings present, separated by ';'",
+    "findings_absent": "findings absent, separated by ';'",
+    "markers_positive": "markers with a positive result, separated by ';'",
+    "markers_negative": "markers with a negative result, separated by ';'",
+    "markers_equivocal": "markers with an equivocal result, separated by ';'",
+    "synthetic": "true for made-up records, else false or empty",
+    "comment": "free text",
+}
+_CHOICES = {
+    "sex": {"female": "Female", "male": "Male", "unknown": "UnknownSex"},
+    "size_unit": {"cm": "Centimetre", "centimetre": "Centimetre", "centimeter": "Centimetre",
+                  "mm": "Millimetre", "millimetre": "Millimetre", "millimeter": "Millimetre"},
+    "ebv_status": {"positive": "Positive", "negative": "Negative", "equivocal": "Equivocal"},
+    "synthetic": {"true": True, "false": False, "yes": True, "no": False},
+}
+# column -> (property, lexical pattern, datatype, what a bad value is not)
+_LITERAL_COLUMNS = {
+    "age_years": ("ageYears", re.compile(r"^[0-9]+$"), "integer", "a whole number of years"),
+    "largest_dimension": ("largestDimension", re.compile(r"^[0-9]+([.][0-9]+)?$"), "decimal", "a decimal number"),
+    "diagnosis_date": ("diagnosisDate", re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"), "date", "a date in the form YYYY-MM-DD"),
+}
+_CHOICE_COLUMNS = {"sex": "sex", "size_unit": "unit", "ebv_status": "ebvStatus"}
+# Term columns; those listed in CSV_COLUMNS as ';'-separated may hold several terms.
+_TERM_COLUMNS = {"site": "caseSite", "diagnosis": "diagnosis", "clinical_setting": "caseSetting"}
+_COLUMN_PROPERTY = {
+    **{column: spec[0] for column, spec in _LITERAL_COLUMNS.items()}, **_CHOICE_COLUMNS, **_TERM_COLUMNS,
+}
+_CASE_ID = re.compile(r"^[A-Za-z0-9._-]+$")
+
+
+@dataclass
+class Located:
+    """Where the nodes read from a file came from: ``rows[node]`` and ``columns[(node, property)]``."""
+
+    rows: dict = field(default_factory=dict)
+    columns: dict = field(default_factory=dict)
+
+
+def parse_data_file(graph: "Graph", path: Path) -> Located:
+    """Parse one data file into ``graph``, choosing the reader by the file name."""
+    path = Path(path)
+    name = path.name.lower()
+    if not path.is_file():
+        raise DataError("no such file", path=path)
+    if name.endswith(".sssom.tsv"):
+        from lmsgraph.graph import add_mappings
+        from lmsgraph.sssom import read_sssom
+
+        add_mappings(graph, read_sssom(path), path=path)
+        return Located()
+    if name.endswith((".ttl", ".turtle")):
+        from lmsgraph.graph import parse_turtle
+
+        parse_turtle(graph, path)
+        return Located()
+    if name.endswith(".csv"):
+        return read_cases_csv(graph, path)
+    formats = {".nt": "nt", ".jsonld": "json-ld", ".json": "json-ld"}
+    fmt = formats.get(path.suffix.lower())
+    if fmt is None:
+        raise DataError("unknown file type; expected .ttl, .nt, .jsonld, .csv or .sssom.tsv", path=path)
+    try:
+        graph.parse(path, format=fmt, publicID=path.resolve().as_uri())
+    except Exception as exc:  # rdflib's parsers raise many types
+        line = getattr(exc, "lines", None) or getattr(exc, "lineno", None)
+        raise DataError(f"cannot parse the file as {fmt}: {exc}", path=path, line=line) from exc
+    return Located()
+
+
+def load_into_store(store, path: Path) -> None:
+    """Load an N-Triples or Turtle file straight into an Oxigraph store; a syntax error names the file and line."""
+    import pyoxigraph
+
+    path = Path(path)
+    fmt = getattr(pyoxigraph.RdfFormat, DIRECT_SUFFIXES[path.suffix.lower()])
+    try:
+        store.bulk_load(path=str(path), format=fmt, base_iri=path.resolve().as_uri())
+    except SyntaxError as exc:
+        raise DataError(f"syntax error: {exc.msg}", path=path, line=exc.lineno) from exc
+    except OSError as exc:
+        raise DataError(f"cannot read the file: {exc}", path=path) from exc
+
+
+# --- case records as CSV -----------------------------------------------------------
+
+
+@cache
+def _term_index() -> tuple[dict[str, tuple[str, ...]], tuple[str, ...]]:
+    """Lower-cased labels and synonyms of the graph's classes -> their IRIs."""
+    from rdflib import OWL, RDF, RDFS, Graph
+
+    from lmsgraph.namespaces import OBOINOWL
+    from lmsgraph.validation import _context_ntriples
+
+    graph = Graph().parse(data=_context_ntriples(), format="nt")
+    index: dict[str, set[str]] = {}
+    for cls in graph.subjects(RDF.type, OWL.Class):
+        if not str(cls).startswith(LMSG_NS):
+            continue
+        for prop in (RDFS.label, OBOINOWL.hasExactSynonym):
+            for name in graph.objects(cls, prop):
+                index.setdefault(str(name).strip().lower(), set()).add(str(cls))
+    frozen = {k: tuple(sorted(v)) for k, v in index.items()}
+    return frozen, tuple(sorted(frozen))
+
+
+def resolve_term(text: str) -> str:
+    """The IRI of a term given as a CURIE, an IRI, a label or a synonym; :class:`ValueError` with suggestions if unknown."""
+    from lmsgraph.namespaces import PREFIXES
+
+    text = text.strip()
+    if text.startswith("<") and text.endswith(">"):
+        return text[1:-1]
+    if re.match(r"^https?://", text):
+        return text
+    prefix, sep, local = text.partition(":")
+    if sep and prefix in PREFIXES and re.match(r"^[A-Za-z0-9_.-]+$", local):
+        return PREFIXES[prefix] + local
+    index, names = _term_index()
+    found = index.get(text.lower())
+    if found is None:
+        close = difflib.get_close_matches(text.lower(), names, n=3, cutoff=0.6)
+        hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+        raise ValueError(f"{text!r} is not a label, synonym or CURIE of lmsgraph's vocabulary{hint}")
+    if len(found) > 1:
+        raise ValueError(f"{text!r} names several terms ({', '.join(found)}); use a CURIE")
+    return found[0]
+
+
+def read_cases_csv(graph: "Graph", path: Path) -> Located:
+    """Convert case records in CSV into RDF in ``graph``; every bad cell is reported at once."""
+    from rdflib import RDF, RDFS, Literal, Namespace, URIRef
+    from rdflib.namespace import XSD
+
+    lmsg = Namespace(LMSG_NS)
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DataError(f"cannot read the file: {exc}", path=path) from exc
+    reader = csv.DictReader(text.splitlines())
+    header = [h.strip() for h in (reader.fieldnames or [])]
+    if "case_id" not in header:
+        raise DataError("the CSV needs a 'case_id' column (see docs/cases.md)", path=path, line=1, field="case_id")
+    unknown = [h for h in header if h not in CSV_COLUMNS]
+    if unknown:
+        raise DataError(f"unknown column(s) {', '.join(map(repr, unknown))}; the columns are "
+                        + ", ".join(CSV_COLUMNS), path=path, line=1)
+    base = path.resolve().as_uri() + "#"
+    located = Located()
+    errors: list[str] = []
+    seen: dict[str, int] = {}
+    triples = []
+    for row_number, raw in enumerate(reader, start=2):
+        row = {(k or "").strip(): (v or "").strip() for k, v in raw.items() if k is not None}
+        if None in raw:
+            errors.append(f"row {row_number}: more cells than columns")
+            continue
+        where = f"{path}, row {row_number}"
+
+        def bad(column: str, message: str) -> None:
+            errors.append(f"row {row_number}, column {column}: {message}")
+
+        case_id = row.get("case_id", "")
+        if not _CASE_ID.match(case_id):
+            bad("case_id", f"{case_id!r} is not a case identifier (letters, digits, '.', '_', '-')")
+            continue
+        if case_id in seen:
+            bad("case_id", f"{case_id!r} already used on row {seen[case_id]}")
+            continue
+        seen[case_id] = row_number
+        case = URIRef(base + case_id)
+        located.rows[case] = where
+        triples.append((case, RDF.type, lmsg.TumourCase))
+
+        def put(column: str, prop, value) -> None:
+            triples.append((case, prop, value))
+            located.columns[(case, prop)] = column
+
+        def term(column: str, value: str):
+            try:
+                return URIRef(resolve_term(value))
+            except ValueError as exc:
+                bad(column, str(exc))
+                return None
+
+        def choice(column: str):
+            value = row.get(column, "")
+            if not value:
+                return None
+            options = _CHOICES[column]
+            found = options.get(value.lower())
+            if found is None:
+                bad(column, f"{value!r} is not one of {', '.join(sorted(options))}")
+            return found
+
+        for column, local in _COLUMN_PROPERTY.items():
+            located.columns[(case, lmsg[local])] = column
+        for column, (local, pattern, datatype, expected) in _LITERAL_COLUMNS.items():
+            if value := row.get(column):
+                if pattern.match(value):
+                    put(column, lmsg[local], Literal(value, datatype=XSD[datatype]))
+                else:
+                    bad(column, f"{value!r} is not {expected}")
+        for column, local in _CHOICE_COLUMNS.items():
+            if (found := choice(column)) is not None:
+                put(column, lmsg[local], lmsg[found])
+        for column, local in _TERM_COLUMNS.items():
+            for value in _split(row.get(column, "")):
+                if (iri := term(column, value)) is not None:
+                    put(column, lmsg[local], iri)
+
+        def link(kind: str, link_prop, columns, value_prop, result_prop, node_type) -> None:
+            """One node per listed term (an observation or a marker result), with its polarity or result."""
+            n = 0
+            for column, result in columns:
+                for value in _split(row.get(column, "")):
+                    iri = term(column, value)
+                    if iri is None:
+                        continue
+                    n += 1
+                    node = URIRef(f"{case}-{kind}-{n}")
+                    put(column, link_prop, node)
+                    triples.extend([(node, RDF.type, node_type), (node, value_prop, iri), (node, result_prop, result)])
+                    located.rows[node] = where
+                    located.columns[(node, value_prop)] = column
+                    located.columns[(node, result_prop)] = column
+
+        link("finding", lmsg.hasObservation, (("findings_present", lmsg.Present), ("findings_absent", lmsg.Absent)),
+             lmsg.feature, lmsg.polarity, lmsg.CaseObservation)
+        link("marker", lmsg.hasMarkerResult, (("markers_positive", lmsg.Positive), ("markers_negative", lmsg.Negative),
+                                              ("markers_equivocal", lmsg.Equivocal)),
+             lmsg.marker, lmsg.result, lmsg.MarkerResult)
+        if (synthetic := choice("synthetic")) is not None:
+            put("synthetic", lmsg.synthetic, Literal(synthetic))
+        if value := row.get("comment"):
+            put("comment", RDFS.comment, Literal(value))
+    if errors:
+        shown = errors[:50]
+        more = f"\n  ... and {len(errors) - len(shown)} more" if len(errors) > len(shown) else ""
+        raise DataError(f"{len(errors)} problem(s) reading case records:\n  " + "\n  ".join(shown) + more, path=path)
+    for triple in triples:
+        graph.add(triple)
+    return located
+
+
+def _split(cell: str) -> list[str]:
+    return [part.strip() for part in cell.split(";") if part.strip()]

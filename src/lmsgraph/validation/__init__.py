@@ -1,0 +1,259 @@
+"""Validate the bundled graph, or case records, against SHACL shapes and SPARQL quality checks.
+
+>>> from lmsgraph.validation import validate
+>>> validate(shapes="graph").conforms
+True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from lmsgraph.errors import DataError
+from lmsgraph.validation.report import CHECK_COMPONENT, ValidationReport, ValidationResult, make_report
+from lmsgraph.validation.shapes import SHAPE_SETS, Check, ShapeSet, shape_set
+
+if TYPE_CHECKING:
+    from rdflib import Graph
+
+__all__ = ["ENGINES", "SHAPE_SETS", "ValidationReport", "ValidationResult", "context_graph", "validate"]
+
+ENGINES = ("auto", "compiled", "pyshacl")
+Progress = Callable[[str], None]
+
+
+@cache
+def _context_ntriples() -> bytes:
+    from lmsgraph.graph import curated_graph, derive_edges
+    from lmsgraph.resources import ontology_files
+
+    graph = curated_graph([p for p in ontology_files() if p.name != "cases.ttl"])
+    derive_edges(graph)
+    return graph.serialize(format="nt", encoding="utf-8")
+
+
+def context_graph() -> "Graph":
+    """The bundled graph without its case records: the vocabularies, entities and hierarchy that case records are checked against."""
+    from rdflib import Graph
+
+    return Graph().parse(data=_context_ntriples(), format="nt")
+
+
+class _Data:
+    """The data to validate, as an rdflib graph and/or as files Oxigraph can load directly."""
+
+    def __init__(self) -> None:
+        from rdflib import Graph
+
+        from lmsgraph.namespaces import bind_prefixes
+
+        self.graph = Graph()
+        bind_prefixes(self.graph)
+        self.direct: list[Path] = []  # N-Triples / Turtle files for Oxigraph to parse itself
+        self.sources: list[str] = []
+        self.locations: dict = {}
+        self.columns: dict = {}
+        self.with_context = False
+
+    def rdflib_graph(self) -> "Graph":
+        from lmsgraph.inputs import parse_data_file
+
+        for path in self.direct:
+            parse_data_file(self.graph, path)
+        self.direct = []
+        if self.with_context:
+            self.graph.parse(data=_context_ntriples(), format="nt")
+            self.with_context = False
+        return self.graph
+
+    def store(self, progress: Progress | None):
+        import pyoxigraph
+
+        from lmsgraph.inputs import load_into_store
+
+        store = pyoxigraph.Store()
+        if len(self.graph):
+            store.bulk_load(self.graph.serialize(format="nt", encoding="utf-8"), format=pyoxigraph.RdfFormat.N_TRIPLES)
+        for path in self.direct:
+            if progress:
+                progress(f"loading {path}")
+            load_into_store(store, path)
+        if self.with_context:
+            store.bulk_load(_context_ntriples(), format=pyoxigraph.RdfFormat.N_TRIPLES)
+        return store
+
+
+def _gather(data, sset: ShapeSet, *, direct_ok: bool) -> _Data:
+    from rdflib import Graph
+
+    from lmsgraph.graph import derive_edges
+    from lmsgraph.inputs import DIRECT_SUFFIXES, parse_data_file
+
+    out = _Data()
+    bundled_graph_set = sset.name == "graph"
+    if data is None:
+        if bundled_graph_set or sset.name not in SHAPE_SETS:
+            import lmsgraph
+
+            out.graph += lmsgraph.load()
+            out.sources.append("the bundled graph")
+        else:
+            from lmsgraph.resources import data_dir
+
+            parse_data_file(out.graph, data_dir("ontology") / "cases.ttl")
+            out.sources.append("the bundled case records")
+            out.with_context = True
+        return out
+    if isinstance(data, Graph):
+        out.graph += data
+        out.sources.append("the given graph")
+    else:
+        paths = [data] if isinstance(data, (str, Path)) else list(data)
+        if not paths:
+            raise DataError("no data files given")
+        for path in map(Path, paths):
+            out.sources.append(str(path))
+            if direct_ok and not bundled_graph_set and path.suffix.lower() in DIRECT_SUFFIXES:
+                if not path.is_file():
+                    raise DataError("no such file", path=path)
+                out.direct.append(path)
+                continue
+            located = parse_data_file(out.graph, path)
+            out.locations.update(located.rows)
+            out.columns.update(located.columns)
+    if bundled_graph_set:
+        derive_edges(out.graph)
+    else:
+        out.with_context = True
+    return out
+
+
+def run_pyshacl(data_graph: "Graph", shapes_graph: "Graph") -> list[ValidationResult]:
+    """Validate with pyshacl and read its results graph into typed results."""
+    import pyshacl
+    from rdflib import BNode
+    from rdflib.namespace import SH
+
+    from lmsgraph.namespaces import compact_iri
+    from lmsgraph.validation.compiled import Compiler, Unsupported
+
+    _, results_graph, _ = pyshacl.validate(data_graph, shacl_graph=shapes_graph, inference="none",
+                                           allow_warnings=True, allow_infos=True, advanced=False)
+    paths = Compiler(shapes_graph, compact_iri)
+    out = []
+    # Only the report's own results: those of nested shapes hang below them as sh:detail.
+    for node in results_graph.objects(None, SH.result):
+        shape = results_graph.value(node, SH.sourceShape)
+        path = results_graph.value(node, SH.resultPath)
+        path_text = None
+        if isinstance(path, BNode):
+            path = shapes_graph.value(shape, SH.path)
+        if path is not None and (shape, SH.path, path) in shapes_graph:
+            try:
+                path_text = paths.path_text(path)
+            except Unsupported:
+                path_text = None
+        severity = str(results_graph.value(node, SH.resultSeverity)).rsplit("#", 1)[-1]
+        messages = sorted(results_graph.objects(node, SH.resultMessage), key=lambda m: (m.language or "", str(m)))
+        for message in messages or [""]:
+            out.append(ValidationResult(
+                severity, results_graph.value(node, SH.focusNode), path, results_graph.value(node, SH.value),
+                str(message), shape, str(results_graph.value(node, SH.sourceConstraintComponent)), path_text=path_text,
+            ))
+    return out
+
+
+def run_checks(checks: Iterable[Check], query: Callable[[str], Iterable]) -> list[ValidationResult]:
+    """Run SPARQL quality checks; every row (?entity ?property ?value) is one result."""
+    from rdflib import URIRef
+
+    out = []
+    for check in checks:
+        for entity, prop, value in query(check.text):
+            out.append(ValidationResult(check.severity, entity, prop, value, check.message, URIRef(check.iri),
+                                        CHECK_COMPONENT))
+    return out
+
+
+def _oxigraph_rows(store):
+    from lmsgraph.validation.compiled import _get, to_rdflib
+
+    def query(text: str):
+        for s in store.query(text):
+            yield tuple(to_rdflib(_get(s, v)) for v in ("entity", "property", "value"))
+
+    return query
+
+
+def _rdflib_rows(graph):
+    def query(text: str):
+        for row in graph.query(text):
+            yield tuple(row)
+
+    return query
+
+
+def validate(
+    data: "Graph | str | Path | Iterable[str | Path] | None" = None,
+    *,
+    shapes: str | Path = "graph",
+    engine: str = "auto",
+    checks: bool = True,
+    progress: Progress | None = None,
+) -> ValidationReport:
+    """Validate data against a shape set and return a typed report.
+
+    ``data`` is ``None`` (the bundled graph, or for ``shapes="cases"`` the bundled case
+    records), an rdflib graph, or data files: Turtle, N-Triples, JSON-LD, case records as
+    CSV, and SSSOM tables. ``shapes`` is ``"graph"``, ``"cases"`` or the path of a Turtle
+    file of shapes. Case records are checked together with the bundled vocabularies.
+
+    ``engine`` is ``"compiled"`` (shapes compiled to SPARQL and run on Oxigraph),
+    ``"pyshacl"``, or ``"auto"``: compiled when the shapes allow it, else pyshacl. Both
+    give the same report. ``checks`` runs the SPARQL quality checks of the shape set.
+    """
+    if engine not in ENGINES:
+        raise DataError(f"unknown engine; expected one of {', '.join(ENGINES)}", field="engine", value=engine)
+    from lmsgraph.namespaces import compact_iri
+    from lmsgraph.validation.compiled import Compiler, Unsupported, run_compiled
+
+    sset = shape_set(shapes)
+    shapes_graph = sset.graph()
+    compiled = None
+    if engine != "pyshacl":
+        try:
+            compiled = Compiler(shapes_graph, compact_iri).compile()
+        except Unsupported as exc:
+            if engine == "compiled":
+                raise DataError(f"the compiled engine cannot run these shapes: {exc}", field="engine", value=engine) from exc
+    inputs = _gather(data, sset, direct_ok=compiled is not None)
+    if compiled is not None:
+        store = inputs.store(progress)
+        results = run_compiled(store, compiled, progress=progress)
+        if checks:
+            results += run_checks(sset.checks, _oxigraph_rows(store))
+        used = "compiled"
+    else:
+        graph = inputs.rdflib_graph()
+        if progress:
+            progress(f"running pyshacl over {len(graph)} triples")
+        results = run_pyshacl(graph, shapes_graph)
+        if checks:
+            results += run_checks(sset.checks, _rdflib_rows(graph))
+        used = "pyshacl"
+    if inputs.locations:
+        results = [_locate(r, inputs) for r in results]
+    return make_report(results, shapes=sset.name, engine=used, sources=inputs.sources, shapes_graph=shapes_graph)
+
+
+def _locate(result: ValidationResult, inputs: _Data) -> ValidationResult:
+    from dataclasses import replace
+
+    where = inputs.locations.get(result.focus_node)
+    if where is None:
+        return result
+    column = inputs.columns.get((result.focus_node, result.path))
+    return replace(result, location=f"{where}, column {column}" if column else where)

@@ -1,0 +1,224 @@
+"""The typed validation report: results of SHACL shapes and SPARQL quality checks.
+
+A report renders as text (for people), JSON (for programs) and a SHACL validation
+report graph (for RDF tools). ``conforms`` is true when no result is a violation:
+warnings and infos are reported but do not fail validation.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from lmsgraph.namespaces import compact_iri
+
+if TYPE_CHECKING:
+    from rdflib import Graph
+    from rdflib.term import Node
+
+SH = "http://www.w3.org/ns/shacl#"
+SHAPES_NS = "https://w3id.org/lmsgraph/shapes/"
+SEVERITIES = ("Violation", "Warning", "Info")
+CHECK_COMPONENT = SHAPES_NS + "SPARQLCheckComponent"
+
+
+def render_term(term: "Node | None") -> str | None:
+    """A short, stable text form of an RDF term: a CURIE, an IRI, a literal in Turtle form, or a blank node."""
+    if term is None:
+        return None
+    from rdflib import BNode, Literal, URIRef
+
+    if isinstance(term, URIRef):
+        return compact(str(term))
+    if isinstance(term, BNode):
+        return "[]"
+    if isinstance(term, Literal):
+        lexical = json.dumps(str(term), ensure_ascii=False)
+        if term.language:
+            return f"{lexical}@{term.language}"
+        if term.datatype is not None and str(term.datatype) != "http://www.w3.org/2001/XMLSchema#string":
+            return f"{lexical}^^{compact_iri(str(term.datatype))}"
+        return lexical
+    # A property path given as a blank node of the shapes graph.
+    return str(term)
+
+
+@dataclass(frozen=True)
+class ValidationResult:
+    """One problem found: where (focus node, path, value), what (message), how bad (severity), and by what (shape, component)."""
+
+    severity: str
+    focus_node: "Node"
+    path: "Node | None"
+    value: "Node | None"
+    message: str
+    source_shape: "Node"
+    component: str
+    location: str | None = None
+    path_text: str | None = None
+
+    def key(self) -> tuple:
+        """A sort key that orders results the same way on every run."""
+        return (
+            SEVERITIES.index(self.severity),
+            str(self.focus_node) if not _is_bnode(self.focus_node) else "",
+            self.path_text or render_term(self.path) or "",
+            self.component,
+            str(self.value) if self.value is not None and not _is_bnode(self.value) else "",
+            self.message,
+            str(self.source_shape),
+        )
+
+    def identity(self) -> tuple:
+        """What makes two results the same result, whichever engine found them."""
+        return (self.severity, self.focus_node, self.path, self.value, self.message, self.source_shape, self.component)
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "severity": self.severity,
+            "focus_node": render_term(self.focus_node),
+            "path": self.path_text or render_term(self.path),
+            "value": render_term(self.value),
+            "message": self.message,
+            "source_shape": render_term(self.source_shape),
+            "component": compact_component(self.component),
+            "location": self.location,
+        }
+
+
+def compact(iri: str) -> str:
+    """A CURIE for an IRI, knowing the shapes' and SHACL's namespaces as well as the graph's."""
+    for prefix, ns in (("lmsgsh", SHAPES_NS), ("sh", SH)):
+        if iri.startswith(ns) and len(iri) > len(ns):
+            return f"{prefix}:{iri[len(ns):]}"
+    return compact_iri(iri)
+
+
+def _is_bnode(term: object) -> bool:
+    from rdflib import BNode
+
+    return isinstance(term, BNode)
+
+
+def compact_component(iri: str) -> str:
+    """``sh:MinCountConstraintComponent`` for SHACL's components; the check component as a CURIE."""
+    return compact(iri)
+
+
+@dataclass(frozen=True)
+class ValidationReport:
+    """The outcome of validating some data against a set of shapes."""
+
+    results: tuple[ValidationResult, ...]
+    shapes: str
+    engine: str
+    sources: tuple[str, ...] = field(default_factory=tuple)
+    shapes_graph: "Graph | None" = field(default=None, compare=False, repr=False)
+
+    @property
+    def conforms(self) -> bool:
+        return not any(r.severity == "Violation" for r in self.results)
+
+    @property
+    def violations(self) -> tuple[ValidationResult, ...]:
+        return tuple(r for r in self.results if r.severity == "Violation")
+
+    @property
+    def warnings(self) -> tuple[ValidationResult, ...]:
+        return tuple(r for r in self.results if r.severity == "Warning")
+
+    def counts(self) -> dict[str, int]:
+        return {s: sum(1 for r in self.results if r.severity == s) for s in SEVERITIES}
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "conforms": self.conforms,
+            "shapes": self.shapes,
+            "engine": self.engine,
+            "sources": list(self.sources),
+            "counts": self.counts(),
+            "results": [r.as_dict() for r in self.results],
+        }
+
+    def to_json(self) -> str:
+        return json.dumps(self.as_dict(), indent=2, ensure_ascii=False) + "\n"
+
+    def to_text(self) -> str:
+        counts = self.counts()
+        what = ", ".join(self.sources) or "the data"
+        lines = [
+            f"{what} against the {self.shapes} shapes: "
+            + ("conforms" if self.conforms else "does not conform")
+            + f" ({counts['Violation']} violations, {counts['Warning']} warnings, {counts['Info']} infos)"
+        ]
+        for r in self.results:
+            where = f"{r.location}: " if r.location else ""
+            head = f"{where}{r.severity.upper()} {render_term(r.focus_node)}"
+            if r.path is not None:
+                head += f" {r.path_text or render_term(r.path)}"
+            if r.value is not None:
+                head += f" = {render_term(r.value)}"
+            lines.append(head)
+            lines.append(f"    {r.message}")
+            lines.append(f"    ({render_term(r.source_shape)}, {compact_component(r.component)})")
+        return "\n".join(lines) + "\n"
+
+    def to_graph(self) -> "Graph":
+        """The report as a SHACL validation report graph (``sh:ValidationReport``)."""
+        from rdflib import RDF, BNode, Graph, Literal, Namespace, URIRef
+
+        from lmsgraph.namespaces import bind_prefixes
+
+        sh = Namespace(SH)
+        graph = Graph()
+        bind_prefixes(graph)
+        graph.bind("sh", SH)
+        graph.bind("lmsgsh", "https://w3id.org/lmsgraph/shapes/")
+        report = BNode("report")
+        graph.add((report, RDF.type, sh.ValidationReport))
+        graph.add((report, sh.conforms, Literal(self.conforms)))
+        for n, r in enumerate(self.results, 1):
+            node = BNode(f"result{n}")
+            graph.add((report, sh.result, node))
+            graph.add((node, RDF.type, sh.ValidationResult))
+            graph.add((node, sh.resultSeverity, sh[r.severity]))
+            graph.add((node, sh.focusNode, r.focus_node))
+            if r.path is not None:
+                graph.add((node, sh.resultPath, r.path))
+                if _is_bnode(r.path) and self.shapes_graph is not None:
+                    _copy_closure(self.shapes_graph, r.path, graph)
+            if r.value is not None:
+                graph.add((node, sh.value, r.value))
+            graph.add((node, sh.resultMessage, Literal(r.message, lang="en")))
+            graph.add((node, sh.sourceShape, r.source_shape))
+            graph.add((node, sh.sourceConstraintComponent, URIRef(r.component)))
+        return graph
+
+    def to_turtle(self) -> str:
+        from lmsgraph.canonical import canonical_turtle
+
+        return canonical_turtle(self.to_graph()).decode("utf-8")
+
+
+def _copy_closure(source: "Graph", node: "Node", target: "Graph") -> None:
+    """Copy the triples that describe a blank node (a property path, say), recursively."""
+    todo, seen = [node], set()
+    while todo:
+        current = todo.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        for p, o in source.predicate_objects(current):
+            target.add((current, p, o))
+            if _is_bnode(o):
+                todo.append(o)
+
+
+def make_report(results, *, shapes: str, engine: str, sources=(), shapes_graph=None) -> ValidationReport:
+    """A report whose results are deduplicated and sorted, so that every engine gives the same one."""
+    unique = {}
+    for r in results:
+        unique.setdefault(r.identity(), r)
+    ordered = tuple(sorted(unique.values(), key=ValidationResult.key))
+    return ValidationReport(ordered, shapes=shapes, engine=engine, sources=tuple(sources), shapes_graph=shapes_graph)
