@@ -11,7 +11,7 @@ from conftest import ONTOLOGY
 
 
 def run(args, **kwargs):
-    from lmsgraph.cli import build, info  # noqa: F401
+    from lmsgraph.cli import build, info, validate  # noqa: F401
 
     return CliRunner().invoke(cli, args, catch_exceptions=False, **kwargs)
 
@@ -19,7 +19,7 @@ def run(args, **kwargs):
 def test_help_lists_the_commands():
     result = run(["--help"])
     assert result.exit_code == 0
-    for command in ("info", "build", "export", "format", "reason"):
+    for command in ("info", "build", "export", "format", "reason", "validate"):
         assert command in result.output
 
 
@@ -63,6 +63,8 @@ def test_build_writes_every_export(tmp_path, capsys):
     assert main(["build", "--out", str(tmp_path / "out")]) == 0
     out = capsys.readouterr().out
     assert "OWL 2 DL profile: yes" in out and "HermiT: consistent" in out
+    assert "SHACL (graph shapes, compiled engine): conforms; 0 violations" in out
+    assert "SHACL (cases shapes, compiled engine): conforms; 0 violations" in out
     assert "Markers of inflammatory leiomyosarcoma" in out and "desmin | present | variable" in out
     assert "desmin | absent | usually" in out
     names = sorted(p.name for p in (tmp_path / "out").iterdir())

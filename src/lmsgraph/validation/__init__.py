@@ -188,14 +188,6 @@ def _oxigraph_rows(store):
     return query
 
 
-def _rdflib_rows(graph):
-    def query(text: str):
-        for row in graph.query(text):
-            yield tuple(row)
-
-    return query
-
-
 def validate(
     data: "Graph | str | Path | Iterable[str | Path] | None" = None,
     *,
@@ -241,8 +233,11 @@ def validate(
         if progress:
             progress(f"running pyshacl over {len(graph)} triples")
         results = run_pyshacl(graph, shapes_graph)
-        if checks:
-            results += run_checks(sset.checks, _rdflib_rows(graph))
+        if checks and sset.checks:
+            # The checks are queries, so Oxigraph runs them whichever engine runs the shapes.
+            from lmsgraph.queries import oxigraph_store
+
+            results += run_checks(sset.checks, _oxigraph_rows(oxigraph_store(graph)))
         used = "pyshacl"
     if inputs.locations:
         results = [_locate(r, inputs) for r in results]

@@ -34,7 +34,7 @@ def render_term(term: "Node | None") -> str | None:
     if isinstance(term, BNode):
         return "[]"
     if isinstance(term, Literal):
-        lexical = json.dumps(str(term), ensure_ascii=False)
+        lexical = json.dumps(_canonical_lexical(term), ensure_ascii=False)
         if term.language:
             return f"{lexical}@{term.language}"
         if term.datatype is not None and str(term.datatype) != "http://www.w3.org/2001/XMLSchema#string":
@@ -85,6 +85,25 @@ class ValidationResult:
             "component": compact_component(self.component),
             "location": self.location,
         }
+
+
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+
+
+def _canonical_lexical(literal) -> str:
+    """The lexical form, with integers and decimals in one canonical form (Oxigraph stores them so)."""
+    from decimal import Decimal, InvalidOperation
+
+    datatype = str(literal.datatype or "")
+    try:
+        if datatype == _XSD + "integer":
+            return str(int(str(literal)))
+        if datatype == _XSD + "decimal":
+            text = format(Decimal(str(literal)).normalize(), "f")
+            return text
+    except (ValueError, InvalidOperation):
+        pass
+    return str(literal)
 
 
 def compact(iri: str) -> str:

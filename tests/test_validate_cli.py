@@ -1,0 +1,109 @@
+"""``lmsgraph validate`` and case records in CSV: exit codes 0, 1 and 2, formats, row and column errors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from rdflib import Graph, Literal, Namespace, URIRef
+
+from lmsgraph.cli import main
+from lmsgraph.inputs import read_cases_csv
+
+from conftest import FIXTURES
+
+CASES = FIXTURES / "cases"
+LMSG = Namespace("https://w3id.org/lmsgraph/")
+
+
+def lmsgraph(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "lmsgraph", *args], capture_output=True, text=True)
+
+
+def test_the_bundled_graph_conforms_exit_0():
+    result = lmsgraph("validate")
+    assert result.returncode == 0, result.stderr
+    assert "the bundled graph against the graph shapes: conforms" in result.stdout
+
+
+def test_invalid_case_records_exit_1_with_row_and_column():
+    result = lmsgraph("validate", "--shapes", "cases", str(CASES / "registry-invalid.csv"))
+    assert result.returncode == 1
+    assert "registry-invalid.csv, row 2, column age_years: VIOLATION" in result.stdout
+    assert "registry-invalid.csv, row 3, column site: VIOLATION" in result.stdout
+    assert "5 violation(s) of the cases shapes" in result.stderr
+
+
+def test_valid_case_records_exit_0():
+    result = lmsgraph("validate", "--shapes", "cases", str(CASES / "registry-valid.csv"))
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_unreadable_cells_exit_2_listing_every_row_and_column():
+    result = lmsgraph("validate", "--shapes", "cases", str(CASES / "registry-unreadable.csv"))
+    assert result.returncode == 2
+    for line in ("row 2, column age_years: 'forty' is not a whole number of years",
+                 "row 3, column sex: 'woman' is not one of female, male, unknown",
+                 "row 3, column site: 'livr' is not a label, synonym or CURIE of lmsgraph's vocabulary; did you mean 'liver'?",
+                 "row 4, column case_id: 'R-201' already used on row 2"):
+        assert line in result.stderr
+
+
+def test_unknown_column_exit_2():
+    result = lmsgraph("validate", "--shapes", "cases", str(CASES / "registry-unknown-column.csv"))
+    assert result.returncode == 2
+    assert "registry-unknown-column.csv:1: unknown column(s) 'age'" in result.stderr
+
+
+def test_syntax_error_exit_2_with_file_and_line(tmp_path):
+    bad = tmp_path / "cases.ttl"
+    bad.write_text("@prefix lmsg: <https://w3id.org/lmsgraph/> .\n\nlmsg:c1 a lmsg:TumourCase ;\n  lmsg:ageYears 4 5 .\n")
+    result = lmsgraph("validate", "--shapes", "cases", str(bad))
+    assert result.returncode == 2
+    assert f"{bad}:4" in result.stderr
+
+
+def test_unknown_shapes_and_missing_file_exit_2(tmp_path):
+    assert main(["validate", "--shapes", "everything"]) == 2
+    assert main(["validate", "--shapes", "cases", str(tmp_path / "nowhere.ttl")]) == 2
+
+
+def test_json_and_turtle_formats(tmp_path):
+    result = lmsgraph("validate", "--shapes", "cases", "--format", "json", str(CASES / "registry-invalid.csv"))
+    report = json.loads(result.stdout)
+    assert report["conforms"] is False and report["counts"]["Violation"] == 5
+    assert {r["location"] for r in report["results"]} >= {f"{CASES / 'registry-invalid.csv'}, row 3, column site"}
+    out = tmp_path / "report.ttl"
+    result = lmsgraph("validate", "--shapes", "cases", "--format", "ttl", "--out", str(out), str(CASES / "registry-invalid.csv"))
+    assert result.returncode == 1 and out.is_file()
+    graph = Graph().parse(out, format="turtle")
+    sh = Namespace("http://www.w3.org/ns/shacl#")
+    assert len(list(graph.subjects(sh.resultSeverity, sh.Violation))) == 5
+    assert (None, sh.conforms, Literal(False)) in graph
+
+
+def test_csv_rows_become_case_records():
+    graph = Graph()
+    located = read_cases_csv(graph, CASES / "registry-valid.csv")
+    case = URIRef((CASES / "registry-valid.csv").resolve().as_uri() + "#R-003")
+    assert graph.value(case, LMSG.diagnosis) == LMSG.EBVAssociatedSmoothMuscleTumour
+    assert set(graph.objects(case, LMSG.caseSetting)) == {LMSG.HeartTransplantation, LMSG.AIDS}
+    assert graph.value(case, LMSG.ebvStatus) == LMSG.Positive
+    marker = graph.value(case, LMSG.hasMarkerResult)
+    assert (graph.value(marker, LMSG.marker), graph.value(marker, LMSG.result)) == (LMSG.NuclearEBER, LMSG.Positive)
+    assert located.rows[case].endswith("registry-valid.csv, row 4")
+    first = URIRef((CASES / "registry-valid.csv").resolve().as_uri() + "#R-001")
+    assert str(graph.value(first, LMSG.largestDimension)) == "8.5"
+    assert graph.value(first, LMSG.unit) == LMSG.Centimetre
+    assert len(list(graph.objects(first, LMSG.hasObservation))) == 2
+
+
+def test_docs_list_every_csv_column():
+    from lmsgraph.inputs import CSV_COLUMNS
+
+    from conftest import REPO
+
+    text = (REPO / "docs" / "cases.md").read_text(encoding="utf-8")
+    for column, meaning in CSV_COLUMNS.items():
+        assert f"| `{column}` | {meaning} |" in text
