@@ -107,3 +107,13 @@ def test_docs_list_every_csv_column():
     text = (REPO / "docs" / "cases.md").read_text(encoding="utf-8")
     for column, meaning in CSV_COLUMNS.items():
         assert f"| `{column}` | {meaning} |" in text
+
+
+def test_a_quoted_csv_cell_may_span_lines(tmp_path):
+    path = tmp_path / "cases.csv"
+    path.write_text('case_id,site,comment\nR-1,liver,"first line\nsecond line"\nR-2,trunk,\n', encoding="utf-8")
+    graph = Graph()
+    located = read_cases_csv(graph, path)
+    first = URIRef(path.resolve().as_uri() + "#R-1")
+    assert str(graph.value(first, URIRef("http://www.w3.org/2000/01/rdf-schema#comment"))) == "first line\nsecond line"
+    assert located.rows[URIRef(path.resolve().as_uri() + "#R-2")].endswith("row 3")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
 from rdflib import OWL, RDF, RDFS, BNode, Graph, Literal, URIRef
@@ -91,3 +92,12 @@ def load_graph(*, derived: bool = True, mappings: bool = True) -> Graph:
     if derived:
         derive_edges(graph)
     return graph
+
+
+@cache
+def vocabulary_ntriples() -> bytes:
+    """The bundled graph without its case records, as N-Triples: the vocabularies, entities and
+    derived hierarchy that case records are checked and resolved against."""
+    graph = curated_graph([p for p in ontology_files() if p.name != "cases.ttl"])
+    derive_edges(graph)
+    return graph.serialize(format="nt", encoding="utf-8")

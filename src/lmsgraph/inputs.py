@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import difflib
+import io
 import re
 from dataclasses import dataclass, field
 from functools import cache
@@ -127,10 +128,10 @@ def _term_index() -> tuple[dict[str, tuple[str, ...]], tuple[str, ...]]:
     """Lower-cased labels and synonyms of the graph's classes -> their IRIs."""
     from rdflib import OWL, RDF, RDFS, Graph
 
+    from lmsgraph.graph import vocabulary_ntriples
     from lmsgraph.namespaces import OBOINOWL
-    from lmsgraph.validation import _context_ntriples
 
-    graph = Graph().parse(data=_context_ntriples(), format="nt")
+    graph = Graph().parse(data=vocabulary_ntriples(), format="nt")
     index: dict[str, set[str]] = {}
     for cls in graph.subjects(RDF.type, OWL.Class):
         if not str(cls).startswith(LMSG_NS):
@@ -176,7 +177,7 @@ def read_cases_csv(graph: "Graph", path: Path) -> Located:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise DataError(f"cannot read the file: {exc}", path=path) from exc
-    reader = csv.DictReader(text.splitlines())
+    reader = csv.DictReader(io.StringIO(text, newline=""))
     header = [h.strip() for h in (reader.fieldnames or [])]
     if "case_id" not in header:
         raise DataError("the CSV needs a 'case_id' column (see docs/cases.md)", path=path, line=1, field="case_id")

@@ -58,7 +58,8 @@ def shape_checks(graph) -> list[str]:
                    f"{'conforms' if report.conforms else 'DOES NOT CONFORM'}; "
                    f"{counts['Violation']} violations, {counts['Warning']} warnings")
         for r in report.results:
-            line = f"{r.severity.lower()}: {r.as_dict()['focus_node']} {r.as_dict()['path'] or ''}: {r.message}"
+            shown = r.as_dict()
+            line = f"{r.severity.lower()}: {shown['focus_node']} {shown['path'] or ''}: {r.message}"
             if r.severity == "Violation":
                 problems.append(line)
             else:

@@ -8,7 +8,6 @@ True
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,27 +18,10 @@ from lmsgraph.validation.shapes import SHAPE_SETS, Check, ShapeSet, shape_set
 if TYPE_CHECKING:
     from rdflib import Graph
 
-__all__ = ["ENGINES", "SHAPE_SETS", "ValidationReport", "ValidationResult", "context_graph", "validate"]
+__all__ = ["ENGINES", "SHAPE_SETS", "ValidationReport", "ValidationResult", "validate"]
 
 ENGINES = ("auto", "compiled", "pyshacl")
 Progress = Callable[[str], None]
-
-
-@cache
-def _context_ntriples() -> bytes:
-    from lmsgraph.graph import curated_graph, derive_edges
-    from lmsgraph.resources import ontology_files
-
-    graph = curated_graph([p for p in ontology_files() if p.name != "cases.ttl"])
-    derive_edges(graph)
-    return graph.serialize(format="nt", encoding="utf-8")
-
-
-def context_graph() -> "Graph":
-    """The bundled graph without its case records: the vocabularies, entities and hierarchy that case records are checked against."""
-    from rdflib import Graph
-
-    return Graph().parse(data=_context_ntriples(), format="nt")
 
 
 class _Data:
@@ -59,30 +41,31 @@ class _Data:
         self.with_context = False
 
     def rdflib_graph(self) -> "Graph":
+        from lmsgraph.graph import vocabulary_ntriples
         from lmsgraph.inputs import parse_data_file
 
         for path in self.direct:
             parse_data_file(self.graph, path)
         self.direct = []
         if self.with_context:
-            self.graph.parse(data=_context_ntriples(), format="nt")
+            self.graph.parse(data=vocabulary_ntriples(), format="nt")
             self.with_context = False
         return self.graph
 
     def store(self, progress: Progress | None):
         import pyoxigraph
 
+        from lmsgraph.graph import vocabulary_ntriples
         from lmsgraph.inputs import load_into_store
+        from lmsgraph.queries import oxigraph_store
 
-        store = pyoxigraph.Store()
-        if len(self.graph):
-            store.bulk_load(self.graph.serialize(format="nt", encoding="utf-8"), format=pyoxigraph.RdfFormat.N_TRIPLES)
+        store = oxigraph_store(self.graph)
         for path in self.direct:
             if progress:
                 progress(f"loading {path}")
             load_into_store(store, path)
         if self.with_context:
-            store.bulk_load(_context_ntriples(), format=pyoxigraph.RdfFormat.N_TRIPLES)
+            store.bulk_load(vocabulary_ntriples(), format=pyoxigraph.RdfFormat.N_TRIPLES)
         return store
 
 

@@ -40,7 +40,6 @@ def render_term(term: "Node | None") -> str | None:
         if term.datatype is not None and str(term.datatype) != "http://www.w3.org/2001/XMLSchema#string":
             return f"{lexical}^^{compact_iri(str(term.datatype))}"
         return lexical
-    # A property path given as a blank node of the shapes graph.
     return str(term)
 
 
