@@ -65,3 +65,14 @@ def test_jsonld_uses_the_small_context_and_round_trips_with_pyld(graph, exported
 def test_unknown_format_is_refused(graph):
     with pytest.raises(ValueError, match="unknown export format"):
         serialize(graph, "csv")
+
+
+def test_written_files_get_the_usual_mode_not_a_private_one(tmp_path):
+    from lmsgraph.canonical import write_atomic
+
+    old = os.umask(0o022)
+    try:
+        write_atomic(tmp_path / "out.ttl", b"<urn:a> <urn:b> <urn:c> .\n")
+    finally:
+        os.umask(old)
+    assert (tmp_path / "out.ttl").stat().st_mode & 0o777 == 0o644
