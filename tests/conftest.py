@@ -27,3 +27,17 @@ def graph() -> Graph:
 def curated() -> Graph:
     """The repository's hand-curated triples only."""
     return curated_graph(CURATED_FILES)
+
+
+@pytest.fixture(scope="session")
+def virtuoso(tmp_path_factory):
+    """A Virtuoso server on loopback holding the bundled graph, pushed with the Graph Store Protocol."""
+    from lmsgraph.push import DEFAULT_GRAPH, push
+    from support import virtuoso as server
+
+    running = server.start(tmp_path_factory.mktemp("virtuoso"))
+    try:
+        push(running.graph_store, graph=DEFAULT_GRAPH, user=server.USER, password=server.PASSWORD)
+        yield running
+    finally:
+        running.stop()

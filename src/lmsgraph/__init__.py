@@ -17,6 +17,7 @@ from lmsgraph.errors import DataError, LmsgraphError, ReasonerError, ToolMissing
 if TYPE_CHECKING:
     import rdflib
 
+    from lmsgraph.api import KnowledgeGraph
     from lmsgraph.stats import GraphCounts
 
 __version__ = "0.1.0"
@@ -28,6 +29,7 @@ __all__ = [
     "ReasonerError",
     "ToolMissingError",
     "__version__",
+    "connect",
     "counts",
     "load",
 ]
@@ -60,3 +62,17 @@ def counts(graph: "rdflib.Graph | None" = None) -> "GraphCounts":
     from lmsgraph.stats import count_graph
 
     return count_graph(graph if graph is not None else load())
+
+
+def connect(backend: str = "oxigraph", **options) -> "KnowledgeGraph":
+    """The query layer over the bundled graph (``"oxigraph"``, ``"rdflib"``) or a ``"remote"`` endpoint.
+
+    See :func:`lmsgraph.api.connect` for the options.
+
+    >>> kg = connect()
+    >>> [m.curie for m in kg.resolve("ICD-O:8890/3")]
+    ['lmsg:Leiomyosarcoma', 'lmsg:InflammatoryLeiomyosarcoma']
+    """
+    from lmsgraph.api import connect as _connect
+
+    return _connect(backend, **options)

@@ -5,13 +5,12 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-from rdflib import OWL, RDF, RDFS, BNode, Graph, Literal, URIRef
-from rdflib.namespace import XSD
+from rdflib import Graph
 
 from lmsgraph.errors import DataError
-from lmsgraph.namespaces import LMSG, SSSOM, bind_prefixes
+from lmsgraph.namespaces import LMSG, bind_prefixes
 from lmsgraph.resources import mappings_file, ontology_files
-from lmsgraph.sssom import MappingSet, read_sssom
+from lmsgraph.sssom import MappingSet, mapping_ntriples, read_sssom
 
 
 def parse_turtle(graph: Graph, path: Path) -> None:
@@ -39,27 +38,7 @@ def curated_graph(files: list[Path] | None = None) -> Graph:
 
 def add_mappings(graph: Graph, mset: MappingSet, *, path: object = None) -> int:
     """Add each SSSOM row as a triple plus an OWL axiom annotation carrying its metadata."""
-    extension_props = {slot: URIRef(mset.expand(prop)) for slot, prop in mset.extension_properties.items()}
-    for m in mset.mappings:
-        subject = URIRef(mset.expand(m.subject_id, path=path, line=m.line, column="subject_id"))
-        predicate = URIRef(mset.expand(m.predicate_id, path=path, line=m.line, column="predicate_id"))
-        obj = URIRef(mset.expand(m.object_id, path=path, line=m.line, column="object_id"))
-        graph.add((subject, predicate, obj))
-        axiom = BNode()
-        graph.add((axiom, RDF.type, OWL.Axiom))
-        graph.add((axiom, OWL.annotatedSource, subject))
-        graph.add((axiom, OWL.annotatedProperty, predicate))
-        graph.add((axiom, OWL.annotatedTarget, obj))
-        graph.add((axiom, SSSOM.mapping_justification, URIRef(mset.expand(m.mapping_justification))))
-        graph.add((axiom, SSSOM.author_label, Literal(m.author_label)))
-        graph.add((axiom, SSSOM.mapping_date, Literal(m.mapping_date, datatype=XSD.date)))
-        if m.object_label:
-            graph.add((axiom, SSSOM.object_label, Literal(m.object_label)))
-        if m.comment:
-            graph.add((axiom, RDFS.comment, Literal(m.comment, lang="en")))
-        for slot, value in m.extensions.items():
-            if value:
-                graph.add((axiom, extension_props[slot], Literal(value)))
+    graph.parse(data=mapping_ntriples(mset, path=path), format="nt")
     return len(mset.mappings)
 
 

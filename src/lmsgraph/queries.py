@@ -13,11 +13,9 @@ from pathlib import Path
 
 from lmsgraph.errors import DataError
 from lmsgraph.headers import read_yaml_header
-from lmsgraph.namespaces import compact_iri, expand_curie
 from lmsgraph.resources import data_dir
 
 PARAM_KINDS = ("iri", "literal")
-IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+$")
 
 
 @dataclass(frozen=True)
@@ -108,72 +106,56 @@ def literal_value(lexical: str, datatype: str | None):
     return lexical
 
 
-def check_params(query: CannedQuery, params: dict[str, str]) -> dict[str, tuple[str, str]]:
-    """Validate ``params`` against the query's header: name -> (kind, value), IRIs expanded."""
+def find_query(name: str, known: dict[str, CannedQuery] | None = None) -> CannedQuery:
+    """The canned query ``name``, or the only one whose name starts with ``name-`` (``markers``
+    for ``markers-of-entity``). Only that query's file is read."""
+    folder = data_dir("queries")
+    if known is not None and name in known:
+        return known[name]
+    if re.fullmatch(r"[a-z0-9][a-z0-9-]*", name) and (folder / f"{name}.rq").is_file():
+        return parse_query_file(folder / f"{name}.rq")
+    names = sorted(p.stem for p in folder.glob("*.rq"))
+    candidates = [n for n in names if n.startswith(f"{name}-")]
+    if len(candidates) == 1:
+        return parse_query_file(folder / f"{candidates[0]}.rq")
+    if candidates:
+        raise DataError(f"{name!r} could be any of {', '.join(candidates)}", field="query", value=name)
+    import difflib
+
+    close = difflib.get_close_matches(name, names, n=3, cutoff=0.5)
+    hint = f"; did you mean {', '.join(close)}?" if close else "; `lmsgraph queries` lists them"
+    raise DataError(f"no canned query is called {name!r}{hint}", field="query", value=name)
+
+
+def check_param_names(query: CannedQuery, params: dict[str, object]) -> tuple[Param, ...]:
+    """The query's parameters, after checking that ``params`` gives each and nothing else."""
     known = {p.name: p for p in query.params}
     unknown = sorted(set(params) - set(known))
     if unknown:
         raise DataError(f"unknown parameter; {query.name} takes {', '.join(known) or 'none'}",
                         field="params", value=unknown[0])
-    checked = {}
     for name, param in known.items():
-        if name not in params:
+        if params.get(name) is None:
             raise DataError(f"missing parameter --{name} (example: {param.example})", field=name)
-        value = str(params[name])
-        if param.kind == "iri":
-            value = expand_curie(value)
-            if not IRI.match(value):
-                raise DataError("not an absolute IRI or a known CURIE", field=name, value=params[name])
-        checked[name] = (param.kind, value)
-    return checked
+    return query.params
 
 
 def run_query(query: CannedQuery, params: dict[str, str], store) -> list[dict[str, object]]:
-    """Run a canned query on a pyoxigraph store; rows map variable names to CURIEs or Python values."""
-    import pyoxigraph
+    """Run a canned query on a pyoxigraph store; rows map variable names to CURIEs or Python values.
 
-    substitutions = {
-        pyoxigraph.Variable(name): pyoxigraph.NamedNode(value) if kind == "iri" else pyoxigraph.Literal(value)
-        for name, (kind, value) in check_params(query, params).items()
-    }
-    solutions = store.query(query.text, substitutions=substitutions)
-    names = [v.value for v in solutions.variables]
-    rows = []
-    for solution in solutions:
-        row: dict[str, object] = {}
-        for name in names:
-            term = solution[name]
-            if term is None:
-                row[name] = None
-            elif isinstance(term, pyoxigraph.NamedNode):
-                row[name] = compact_iri(term.value)
-            elif isinstance(term, pyoxigraph.Literal):
-                row[name] = literal_value(term.value, term.datatype.value if term.datatype else None)
-            else:
-                row[name] = term.value
-        rows.append(row)
-    return rows
+    Parameters are resolved as :meth:`lmsgraph.api.KnowledgeGraph.query` resolves them.
+    """
+    from lmsgraph.api import KnowledgeGraph
+    from lmsgraph.backends import OxigraphBackend
+
+    kg = KnowledgeGraph(OxigraphBackend(store))
+    return kg._table(kg.backend.run(query.text, kg.bindings(query, params)), query.name)
 
 
 def run_query_rdflib(query: CannedQuery, params: dict[str, str], graph) -> list[dict[str, object]]:
     """Run a canned query with rdflib's engine (small graphs); rows as :func:`run_query` gives them."""
-    from rdflib import BNode, Literal, URIRef
+    from lmsgraph.api import KnowledgeGraph
+    from lmsgraph.backends import RdflibBackend
 
-    bindings = {name: URIRef(value) if kind == "iri" else Literal(value)
-                for name, (kind, value) in check_params(query, params).items()}
-    result = graph.query(query.text, initBindings=bindings)
-    names = [str(v) for v in result.vars]
-    rows = []
-    for solution in result:
-        row: dict[str, object] = {}
-        for name, term in zip(names, solution):
-            if term is None:
-                row[name] = None
-            elif isinstance(term, URIRef):
-                row[name] = compact_iri(str(term))
-            elif isinstance(term, Literal):
-                row[name] = literal_value(str(term), str(term.datatype) if term.datatype else None)
-            elif isinstance(term, BNode):
-                row[name] = str(term)
-        rows.append(row)
-    return rows
+    kg = KnowledgeGraph(RdflibBackend(graph))
+    return kg._table(kg.backend.run(query.text, kg.bindings(query, params)), query.name)

@@ -150,3 +150,42 @@ def read_sssom(path: Path) -> MappingSet:
             )
         )
     return mset
+
+
+_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+_OWL = "http://www.w3.org/2002/07/owl#"
+_SSSOM = "https://w3id.org/sssom/"
+_COMMENT = "http://www.w3.org/2000/01/rdf-schema#comment"
+_DATE = "http://www.w3.org/2001/XMLSchema#date"
+
+
+def mapping_ntriples(mset: MappingSet, *, path: object = None) -> str:
+    """Each row as a triple plus an ``owl:Axiom`` annotation carrying its metadata, as N-Triples.
+
+    The same text feeds rdflib and Oxigraph, so both hold the same mapping triples.
+    """
+    from lmsgraph.ntriples import iri, literal, triple
+
+    extension_props = {slot: iri(mset.expand(prop)) for slot, prop in mset.extension_properties.items()}
+    out = []
+    for number, m in enumerate(mset.mappings, start=1):
+        subject = iri(mset.expand(m.subject_id, path=path, line=m.line, column="subject_id"))
+        predicate = iri(mset.expand(m.predicate_id, path=path, line=m.line, column="predicate_id"))
+        obj = iri(mset.expand(m.object_id, path=path, line=m.line, column="object_id"))
+        axiom = f"_:mapping{number}"
+        out.append(triple(subject, predicate, obj))
+        out.append(triple(axiom, iri(_RDF + "type"), iri(_OWL + "Axiom")))
+        out.append(triple(axiom, iri(_OWL + "annotatedSource"), subject))
+        out.append(triple(axiom, iri(_OWL + "annotatedProperty"), predicate))
+        out.append(triple(axiom, iri(_OWL + "annotatedTarget"), obj))
+        out.append(triple(axiom, iri(_SSSOM + "mapping_justification"), iri(mset.expand(m.mapping_justification))))
+        out.append(triple(axiom, iri(_SSSOM + "author_label"), literal(m.author_label)))
+        out.append(triple(axiom, iri(_SSSOM + "mapping_date"), literal(m.mapping_date, _DATE)))
+        if m.object_label:
+            out.append(triple(axiom, iri(_SSSOM + "object_label"), literal(m.object_label)))
+        if m.comment:
+            out.append(triple(axiom, iri(_COMMENT), literal(m.comment, lang="en")))
+        for slot, value in m.extensions.items():
+            if value:
+                out.append(triple(axiom, extension_props[slot], literal(value)))
+    return "".join(out)

@@ -29,7 +29,7 @@ def cli() -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; map lmsgraph's errors to exit code 2 with a one-line message."""
-    from lmsgraph.cli import build, info, validate  # noqa: F401  (registers the commands)
+    from lmsgraph.cli import build, info, query, validate  # noqa: F401  (registers the commands)
 
     try:
         cli.main(args=argv, prog_name="lmsgraph", standalone_mode=False)

@@ -1,0 +1,307 @@
+"""Where queries run: the bundled graph in pyoxigraph (the default), in rdflib, or on a
+remote SPARQL 1.1 endpoint through SPARQLWrapper.
+
+Every backend takes a query text and parameter bindings (name -> :class:`Term`) and returns
+the same :class:`Solutions`: variable names and rows of :class:`Term`. Bindings are RDF
+terms: Oxigraph substitutes them, rdflib takes them as initial bindings, and for a remote
+endpoint they are written as escaped N-Triples terms into ``BIND`` clauses at the start of
+the outermost group (see :func:`bind_values`), never spliced into the query's own text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from lmsgraph.errors import LmsgraphError
+
+
+class Term(NamedTuple):
+    """An RDF term as every backend reports it: ``kind`` is ``iri``, ``literal`` or ``bnode``."""
+
+    kind: str
+    value: str
+    datatype: str | None = None
+    lang: str | None = None
+
+    def sparql(self) -> str:
+        """The term written as SPARQL text (IRIs checked, literals escaped)."""
+        from lmsgraph.ntriples import iri, literal
+
+        if self.kind == "iri":
+            return iri(self.value)
+        if self.kind == "literal":
+            return literal(self.value, self.datatype, self.lang)
+        raise ValueError("a blank node cannot be bound as a parameter")
+
+
+@dataclass
+class Solutions:
+    """What a query gave: a table (``variables``, ``rows``), a boolean (ASK) or triples (CONSTRUCT)."""
+
+    form: str  # "select", "ask" or "graph"
+    variables: list[str]
+    rows: list[tuple[Term | None, ...]]
+    boolean: bool | None = None
+
+
+class QueryError(LmsgraphError):
+    """A query could not run: bad syntax, an unsupported form, or an endpoint that failed."""
+
+
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+
+
+def _plain(datatype: str | None) -> str | None:
+    return None if datatype in (None, _XSD_STRING, _RDF_LANGSTRING) else datatype
+
+
+# --- Oxigraph ---------------------------------------------------------------------------
+
+
+class OxigraphBackend:
+    """A pyoxigraph store: the default backend."""
+
+    name = "oxigraph"
+
+    def __init__(self, store=None):
+        if store is None:
+            from lmsgraph.store import bundled_store
+
+            store = bundled_store()
+        self.store = store
+
+    @staticmethod
+    def _term(term) -> Term | None:
+        import pyoxigraph
+
+        if term is None:
+            return None
+        if isinstance(term, pyoxigraph.NamedNode):
+            return Term("iri", term.value)
+        if isinstance(term, pyoxigraph.Literal):
+            return Term("literal", term.value, _plain(term.datatype.value), term.language)
+        return Term("bnode", term.value)
+
+    @staticmethod
+    def _native(term: Term):
+        import pyoxigraph
+
+        if term.kind == "iri":
+            return pyoxigraph.NamedNode(term.value)
+        if term.lang:
+            return pyoxigraph.Literal(term.value, language=term.lang)
+        if term.datatype:
+            return pyoxigraph.Literal(term.value, datatype=pyoxigraph.NamedNode(term.datatype))
+        return pyoxigraph.Literal(term.value)
+
+    def run(self, text: str, bindings: dict[str, Term] | None = None) -> Solutions:
+        import pyoxigraph
+
+        substitutions = {pyoxigraph.Variable(k): self._native(v) for k, v in (bindings or {}).items()}
+        try:
+            result = self.store.query(text, substitutions=substitutions)
+        except SyntaxError as exc:
+            raise QueryError(f"SPARQL syntax error: {_first_line(exc)}") from exc
+        except (OSError, ValueError, RuntimeError) as exc:
+            raise QueryError(f"the query failed: {exc}") from exc
+        if isinstance(result, pyoxigraph.QueryBoolean):
+            return Solutions("ask", [], [], bool(result))
+        if isinstance(result, pyoxigraph.QuerySolutions):
+            names = [v.value for v in result.variables]
+            return Solutions("select", names, [tuple(self._term(s[n]) for n in names) for s in result])
+        rows = [(self._term(t.subject), self._term(t.predicate), self._term(t.object)) for t in result]
+        return Solutions("graph", ["subject", "predicate", "object"], rows)
+
+
+# --- rdflib -----------------------------------------------------------------------------
+
+
+class RdflibBackend:
+    """An rdflib graph queried with rdflib's own SPARQL engine (fine for small graphs)."""
+
+    name = "rdflib"
+
+    def __init__(self, graph=None):
+        if graph is None:
+            import lmsgraph
+
+            graph = lmsgraph.load()
+        self.graph = graph
+
+    @staticmethod
+    def _term(term) -> Term | None:
+        from rdflib import BNode, Literal, URIRef
+
+        if term is None:
+            return None
+        if isinstance(term, URIRef):
+            return Term("iri", str(term))
+        if isinstance(term, Literal):
+            return Term("literal", str(term), _plain(str(term.datatype) if term.datatype else None), term.language)
+        if isinstance(term, BNode):
+            return Term("bnode", str(term))
+        return Term("literal", str(term))
+
+    @staticmethod
+    def _native(term: Term):
+        from rdflib import Literal, URIRef
+
+        if term.kind == "iri":
+            return URIRef(term.value)
+        return Literal(term.value, lang=term.lang, datatype=term.datatype if not term.lang else None)
+
+    def run(self, text: str, bindings: dict[str, Term] | None = None) -> Solutions:
+        try:
+            result = self.graph.query(text, initBindings={k: self._native(v) for k, v in (bindings or {}).items()})
+        except Exception as exc:  # pyparsing and rdflib raise many types for bad queries
+            raise QueryError(f"SPARQL syntax error or failure: {str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__}") from exc
+        if result.type == "ASK":
+            return Solutions("ask", [], [], bool(result.askAnswer))
+        if result.type == "SELECT":
+            names = [str(v) for v in result.vars]
+            return Solutions("select", names, [tuple(self._term(t) for t in row) for row in result])
+        rows = [tuple(self._term(t) for t in triple) for triple in result]
+        return Solutions("graph", ["subject", "predicate", "object"], rows)
+
+
+# --- remote endpoint --------------------------------------------------------------------
+
+# Tokens that can hide a "{" or the word WHERE: comments, strings, IRIs.
+_SKIP = re.compile(
+    r'#[^\n]*|"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
+    r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^\x00-\x20<>"{}|^`\\]*>'
+)
+_WHERE = re.compile(r"\bWHERE\b", re.IGNORECASE)
+
+
+def _outer_group(text: str) -> int:
+    """Offset just after the ``{`` that opens the query's WHERE clause."""
+    masked = _SKIP.sub(lambda m: " " * len(m.group()), text)
+    where = _WHERE.search(masked)
+    brace = masked.find("{", where.end() if where else 0)
+    if brace < 0:
+        raise QueryError("the query has no WHERE clause to bind parameters in")
+    return brace + 1
+
+
+def bind_values(text: str, bindings: dict[str, Term]) -> str:
+    """The query with ``BIND (term AS ?name)`` for each binding opening its WHERE clause.
+
+    The terms are checked and escaped (:meth:`Term.sparql`), so a value cannot end its term
+    or change the query around it. Placed first in the outermost group, the binds give the
+    variables their values before every pattern, OPTIONAL, FILTER and aggregate of the
+    query, as Oxigraph's substitutions and rdflib's initial bindings do. (A ``VALUES``
+    block would say the same, but Virtuoso 7 loses rows when a ``VALUES`` variable starts a
+    property path.)
+
+    >>> bind_values("SELECT * WHERE { ?s ?p ?o }", {"s": Term("iri", "http://example.org/a")})
+    'SELECT * WHERE { BIND (<http://example.org/a> AS ?s)\n ?s ?p ?o }'
+    """
+    if not bindings:
+        return text
+    for name in bindings:
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+            raise QueryError(f"not a SPARQL variable name: {name!r}")
+    at = _outer_group(text)
+    binds = " ".join(f"BIND ({term.sparql()} AS ?{name})" for name, term in bindings.items())
+    return f"{text[:at]} {binds}\n{text[at:]}"
+
+
+class RemoteBackend:
+    """A SPARQL 1.1 endpoint reached through SPARQLWrapper: POST, a timeout, optional authentication.
+
+    ``graph`` names the graph holding lmsgraph on the server; it is sent as the default
+    graph of every query, so other graphs on the server do not leak into the answers.
+    """
+
+    name = "remote"
+
+    def __init__(self, endpoint: str, *, graph: str | None = None, timeout: float = 30.0,
+                 user: str | None = None, password: str | None = None, auth: str = "digest"):
+        if auth not in ("basic", "digest"):
+            raise ValueError(f"authentication must be 'basic' or 'digest', not {auth!r}")
+        self.endpoint, self.graph, self.timeout = endpoint, graph, timeout
+        self.user, self.password, self.auth = user, password, auth
+
+    def _wrapper(self):
+        from SPARQLWrapper import BASIC, DIGEST, JSON, POST, URLENCODED, SPARQLWrapper
+
+        sw = SPARQLWrapper(self.endpoint)
+        sw.setMethod(POST)
+        sw.setRequestMethod(URLENCODED)
+        sw.setTimeout(int(max(1, round(self.timeout))))
+        sw.setReturnFormat(JSON)
+        if self.graph:
+            sw.addDefaultGraph(self.graph)
+        if self.user is not None:
+            sw.setHTTPAuth(DIGEST if self.auth == "digest" else BASIC)
+            sw.setCredentials(self.user, self.password or "")
+        return sw
+
+    @staticmethod
+    def _term(cell: dict | None) -> Term | None:
+        if cell is None:
+            return None
+        kind = cell.get("type")
+        if kind == "uri":
+            return Term("iri", cell["value"])
+        if kind == "bnode":
+            return Term("bnode", cell["value"])
+        return Term("literal", cell["value"], _plain(cell.get("datatype")), cell.get("xml:lang"))
+
+    def run(self, text: str, bindings: dict[str, Term] | None = None) -> Solutions:
+        import socket
+        import urllib.error
+
+        from SPARQLWrapper import N3, SPARQLExceptions
+
+        sw = self._wrapper()
+        sw.setQuery(bind_values(text, bindings or {}))
+        form = sw.queryType
+        if form in ("CONSTRUCT", "DESCRIBE"):
+            sw.setReturnFormat(N3)
+            sw.addParameter("format", "text/plain")  # N-Triples from servers that honour it
+        try:
+            response = sw.query()
+            data = response.convert()
+        except SPARQLExceptions.QueryBadFormed as exc:
+            raise QueryError(f"{self.endpoint} refused the query as malformed: {_first_line(exc)}") from exc
+        except SPARQLExceptions.Unauthorized as exc:
+            raise QueryError(f"{self.endpoint} refused the credentials") from exc
+        except SPARQLExceptions.EndPointNotFound as exc:
+            raise QueryError(f"no SPARQL endpoint at {self.endpoint}") from exc
+        except SPARQLExceptions.SPARQLWrapperException as exc:
+            raise QueryError(f"{self.endpoint} failed: {_first_line(exc)}") from exc
+        except (socket.timeout, TimeoutError) as exc:
+            raise QueryError(f"{self.endpoint} did not answer within {self.timeout:g} s") from exc
+        except (urllib.error.URLError, OSError) as exc:
+            raise QueryError(f"cannot reach {self.endpoint}: {getattr(exc, 'reason', exc)}") from exc
+        if form == "ASK":
+            if "boolean" in data:
+                return Solutions("ask", [], [], bool(data["boolean"]))
+            # Virtuoso answers an ASK sent with a default graph as one row of __ASK_RETVAL (1 or 0).
+            cells = [cell for row in data.get("results", {}).get("bindings", []) for cell in row.values()]
+            return Solutions("ask", [], [], bool(cells) and cells[0].get("value") not in ("0", "false"))
+        if form in ("CONSTRUCT", "DESCRIBE"):
+            return _graph_solutions(data)
+        names = data["head"].get("vars", [])
+        rows = [tuple(self._term(b.get(n)) for n in names) for b in data["results"]["bindings"]]
+        return Solutions("select", names, rows)
+
+
+def _graph_solutions(data) -> Solutions:
+    """Triples of a CONSTRUCT answer (an rdflib graph or serialized text) as :class:`Solutions`."""
+    from rdflib import Graph
+
+    graph = data if isinstance(data, Graph) else Graph().parse(data=data, format="turtle")
+    backend = RdflibBackend(graph)
+    rows = [tuple(backend._term(t) for t in triple) for triple in graph]
+    return Solutions("graph", ["subject", "predicate", "object"], rows)
+
+
+def _first_line(exc: Exception) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__

@@ -1,0 +1,219 @@
+"""``lmsgraph queries``, ``query``, ``sparql``, ``entity`` and ``push``: the query layer on the command line."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from lmsgraph.cli import cli
+
+TABLE_FORMATS = ("table", "json", "csv", "tsv")
+DEFAULT_NAMED_GRAPH = "https://w3id.org/lmsgraph/"
+
+
+def backend_options(fn):
+    """The options every querying command shares: which backend, and extra data files."""
+    options = [
+        click.option("--backend", type=click.Choice(("oxigraph", "rdflib", "remote")), default=None,
+                     help="Where to run: the bundled graph in Oxigraph (default) or rdflib, or a remote endpoint."),
+        click.option("--endpoint", metavar="URL", help="A SPARQL 1.1 endpoint (implies --backend remote)."),
+        click.option("--named-graph", metavar="IRI", default=DEFAULT_NAMED_GRAPH, show_default=True,
+                     help="On a remote endpoint, the graph holding lmsgraph (sent as the default graph)."),
+        click.option("--user", help="User name for the endpoint."),
+        click.option("--password", envvar="LMSGRAPH_PASSWORD", help="Password (or set LMSGRAPH_PASSWORD)."),
+        click.option("--auth", type=click.Choice(("digest", "basic")), default="digest", show_default=True),
+        click.option("--timeout", type=float, default=30.0, show_default=True, help="Seconds to wait for the endpoint."),
+        click.option("--data", "data_files", multiple=True, type=click.Path(path_type=Path),
+                     help="Add your case records (Turtle, N-Triples, JSON-LD, CSV) to the bundled graph; repeatable."),
+    ]
+    for option in reversed(options):
+        fn = option(fn)
+    return fn
+
+
+def open_graph(backend, endpoint, named_graph, user, password, auth, timeout, data_files):
+    """A :class:`lmsgraph.api.KnowledgeGraph` for the backend options."""
+    from lmsgraph.api import connect
+    from lmsgraph.errors import DataError
+
+    if endpoint and backend not in (None, "remote"):
+        raise DataError(f"--endpoint needs --backend remote, not {backend}", field="backend", value=backend)
+    backend = backend or ("remote" if endpoint else "oxigraph")
+    if backend == "remote":
+        if data_files:
+            raise DataError("--data adds files to the bundled graph; push them to the remote store instead",
+                            field="data")
+        return connect("remote", endpoint=endpoint, named_graph=named_graph, timeout=timeout,
+                       user=user, password=password, auth=auth)
+    if backend == "rdflib":
+        import lmsgraph
+        from lmsgraph.inputs import parse_data_file
+
+        graph = lmsgraph.load()
+        for path in data_files:
+            parse_data_file(graph, _existing(path))
+        return connect("rdflib", graph=graph)
+    from lmsgraph.store import add_files, bundled_store
+
+    store = bundled_store()
+    add_files(store, [_existing(p) for p in data_files])
+    return connect("oxigraph", store=store)
+
+
+def _existing(path: Path) -> Path:
+    from lmsgraph.errors import DataError
+
+    if not path.is_file():
+        raise DataError("no such file", path=path)
+    return path
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(("table", "json")), default="table", show_default=True)
+@click.option("--tag", help="Only queries with this tag.")
+def queries(fmt: str, tag: str | None) -> None:
+    """List the canned queries: name, parameters (with an example) and what each answers."""
+    import json
+
+    from lmsgraph.queries import catalogue
+
+    found = [q for q in catalogue().values() if tag is None or tag in q.tags]
+    if fmt == "json":
+        click.echo(json.dumps([{"name": q.name, "summary": q.summary, "tags": list(q.tags),
+                                "params": [{"name": p.name, "kind": p.kind, "example": p.example,
+                                            "description": p.description} for p in q.params]}
+                               for q in found], indent=2))
+        return
+    for q in found:
+        params = " ".join(f"--{p.name} {p.example!r}" if " " in p.example else f"--{p.name} {p.example}" for p in q.params)
+        click.echo(f"{q.name}  {params}".rstrip())
+        click.echo(f"    {q.summary}")
+    click.echo(f"({len(found)} queries; run one with: lmsgraph query NAME --PARAM VALUE)")
+
+
+def parse_extra(args: list[str]) -> dict[str, str]:
+    """``--name value`` and ``--name=value`` pairs after the query name."""
+    from lmsgraph.errors import DataError
+
+    params: dict[str, str] = {}
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if not arg.startswith("--") or len(arg) == 2:
+            raise DataError("expected --PARAM VALUE", field="arguments", value=arg)
+        name, eq, value = arg[2:].partition("=")
+        if not eq:
+            if i + 1 >= len(args):
+                raise DataError(f"--{name} needs a value", field=name)
+            value = args[i + 1]
+            i += 1
+        params[name] = value
+        i += 1
+    return params
+
+
+@cli.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
+@click.argument("name")
+@click.option("--format", "fmt", type=click.Choice(TABLE_FORMATS), default="table", show_default=True)
+@backend_options
+@click.pass_context
+def query(ctx: click.Context, name: str, fmt: str, **backend) -> None:
+    """Run the canned query NAME with its parameters (--PARAM VALUE).
+
+    A parameter naming a term takes a label or synonym ("inflammatory leiomyosarcoma"), a
+    CURIE (lmsg:Desmin), an external code (NCIT:C3158, ICD-O:8890/3) or an IRI. NAME may be
+    shortened to its leading words when only one query starts with them ("markers" for
+    markers-of-entity).
+
+    \b
+    Examples:
+      lmsgraph query markers --entity "inflammatory leiomyosarcoma"
+      lmsgraph query entities-by-external-code --code ICD-O:8890/3 --format json
+      lmsgraph query cohort-cases-by-entity-and-site --data registry.csv --format csv
+    """
+    from lmsgraph.queries import find_query
+
+    canned = find_query(name)
+    params = parse_extra(ctx.args)
+    kg = open_graph(**backend)
+    click.echo(kg.query(canned.name, **params).render(fmt), nl=False)
+
+
+@cli.command()
+@click.argument("file", type=click.File("r", encoding="utf-8"))
+@click.option("--format", "fmt", type=click.Choice(TABLE_FORMATS), default="table", show_default=True)
+@backend_options
+def sparql(file, fmt: str, **backend) -> None:
+    """Run the SPARQL query in FILE (or - for standard input): SELECT, ASK or CONSTRUCT."""
+    from lmsgraph.errors import DataError
+
+    text = file.read()
+    if not text.strip():
+        raise DataError("the query is empty", path=getattr(file, "name", "-"))
+    from lmsgraph.backends import QueryError
+
+    kg = open_graph(**backend)
+    try:
+        answer = kg.sparql(text)
+    except QueryError as exc:
+        raise DataError(str(exc), path=getattr(file, "name", "-")) from exc
+    if isinstance(answer, bool):
+        click.echo("true" if answer else "false")
+        return
+    click.echo(answer.render(fmt), nl=False)
+
+
+@cli.command()
+@click.argument("name")
+@click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True)
+@backend_options
+def entity(name: str, fmt: str, **backend) -> None:
+    """Print the profile of the entity NAME (label, synonym, CURIE, external code or IRI) with its citations.
+
+    An external code can name several entities (ICD-O:8890/3); each is printed.
+    """
+    import json
+
+    kg = open_graph(**backend)
+    profiles = kg.entity(name)
+    if fmt == "json":
+        click.echo(json.dumps([p.as_dict() for p in profiles], indent=2, ensure_ascii=False))
+        return
+    if len(profiles) > 1:
+        click.echo(f"{name} names {len(profiles)} entities\n")
+    click.echo("\n".join(p.to_text() for p in profiles), nl=False)
+
+
+@cli.command()
+@click.argument("store_url", metavar="STORE")
+@click.option("--graph", "graph_iri", default=DEFAULT_NAMED_GRAPH, show_default=True, metavar="IRI",
+              help="The named graph to write.")
+@click.option("--append", is_flag=True, help="Add to the graph (POST) instead of replacing it (PUT).")
+@click.option("--user", help="User name for the store.")
+@click.option("--password", envvar="LMSGRAPH_PASSWORD", help="Password (or set LMSGRAPH_PASSWORD).")
+@click.option("--auth", type=click.Choice(("digest", "basic")), default="digest", show_default=True)
+@click.option("--timeout", type=float, default=60.0, show_default=True)
+@click.option("--file", "data_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Send this Turtle file instead of the bundled graph.")
+def push(store_url: str, graph_iri: str, append: bool, user, password, auth: str, timeout: float,
+         data_file: Path | None) -> None:
+    """Send the bundled graph to a SPARQL 1.1 Graph Store (e.g. Virtuoso's /sparql-graph-crud-auth).
+
+    \b
+    Example:
+      lmsgraph push http://localhost:8890/sparql-graph-crud-auth --user dba --password dba
+    """
+    from lmsgraph.push import push as send
+
+    data = data_file.read_bytes() if data_file else None
+    result = send(store_url, data, graph=graph_iri, replace=not append, user=user, password=password,
+                  auth=auth, timeout=timeout)
+    verb = "added to" if append else "replaced"
+    click.echo(f"{result.bytes_sent} bytes of Turtle {verb} graph <{result.graph}> at {store_url} "
+               f"(HTTP {result.status})", err=True)
+
+
+if __name__ == "__main__":
+    sys.exit(cli())

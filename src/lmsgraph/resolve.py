@@ -1,0 +1,230 @@
+"""Entity resolution: a label, a synonym, a CURIE (lmsgraph's own, or NCIt, Mondo, DOID, UMLS,
+ICD-O and the other mapped schemes) or an IRI, to the terms of the graph it names.
+
+An external code may name several terms (ICD-O-3 8890/3 is leiomyosarcoma NOS, and the
+broader code of inflammatory leiomyosarcoma); every match says how it was found and,
+for a code, through which mapping predicate. An unknown name raises :class:`UnknownName`
+with the closest known names.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from lmsgraph.errors import DataError
+
+LMSG_NS = "https://w3id.org/lmsgraph/"
+# The order in which mapped terms are listed: exact first.
+PREDICATE_ORDER = ("exactMatch", "closeMatch", "narrowMatch", "broadMatch", "relatedMatch")
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+
+# Spellings users write for the schemes of the SSSOM table (compared upper-case, without - _ . and spaces).
+PREFIX_ALIASES = {
+    "NCI": "NCIT", "NCIT": "NCIT", "NCITHESAURUS": "NCIT",
+    "MONDO": "MONDO", "DOID": "DOID", "UMLS": "UMLS", "UMLSCUI": "UMLS", "CUI": "UMLS",
+    "ICDO": "ICDO", "ICDO3": "ICDO", "ICDOM": "ICDO", "ICDO3M": "ICDO",
+    "ICDOT": "ICDO-T", "ICDO3T": "ICDO-T",
+    "ORPHANET": "Orphanet", "ORPHA": "Orphanet", "ORDO": "Orphanet",
+    "ONCOTREE": "ONCOTREE", "UBERON": "UBERON", "CL": "CL", "HGNC": "HGNC", "NCBITAXON": "NCBITaxon",
+}
+
+INDEX_QUERY = """
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX oboInOwl: <http://www.geneontology.org/formats/oboInOwl#>
+PREFIX lmsg: <https://w3id.org/lmsgraph/>
+SELECT ?term ?name ?how ?entity WHERE {
+  { ?term rdfs:label ?name . BIND ("label" AS ?how) }
+  UNION { ?term oboInOwl:hasExactSynonym ?name . BIND ("synonym" AS ?how) }
+  FILTER (STRSTARTS(STR(?term), "https://w3id.org/lmsgraph/"))
+  OPTIONAL { ?term rdfs:subClassOf+ lmsg:DiseaseEntity . BIND (true AS ?entity) }
+}
+"""
+
+MAPPINGS_QUERY = """
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT ?term ?predicate ?code WHERE {
+  VALUES ?predicate { skos:exactMatch skos:closeMatch skos:narrowMatch skos:broadMatch skos:relatedMatch }
+  ?term ?predicate ?code .
+}
+"""
+
+
+class UnknownName(DataError):
+    """A name that no term of the graph has; the message lists the closest names."""
+
+
+@dataclass(frozen=True)
+class Match:
+    """One term a name resolved to, and how: ``iri``, ``curie``, ``label``, ``synonym`` or ``mapping``."""
+
+    iri: str
+    curie: str
+    label: str
+    how: str
+    is_entity: bool
+    predicate: str | None = None  # for a mapping: skos:exactMatch, skos:broadMatch...
+    code: str | None = None  # for a mapping: the external IRI
+
+
+@cache
+def external_prefixes() -> dict[str, str]:
+    """The schemes of the bundled SSSOM table: prefix -> namespace IRI."""
+    from lmsgraph.resources import mappings_file
+    from lmsgraph.sssom import read_sssom
+
+    return read_sssom(mappings_file()).curie_map
+
+
+@cache
+def _all_prefixes() -> tuple[tuple[str, str], ...]:
+    from lmsgraph.prefixes import PREFIXES
+
+    merged = {**PREFIXES, **external_prefixes()}
+    return tuple(sorted(merged.items(), key=lambda kv: (-len(kv[1]), kv[0])))
+
+
+def curie(iri: str) -> str:
+    """The CURIE of an IRI under lmsgraph's prefixes and the mapped schemes' (``NCIT:C3158``), or the IRI.
+
+    >>> curie("http://purl.obolibrary.org/obo/MONDO_0005058"), curie("https://w3id.org/lmsgraph/Desmin")
+    ('MONDO:0005058', 'lmsg:Desmin')
+    """
+    for prefix, ns in _all_prefixes():
+        if iri.startswith(ns) and len(iri) > len(ns):
+            return f"{prefix}:{iri[len(ns):]}"
+    return iri
+
+
+def _key(prefix: str) -> str:
+    return re.sub(r"[-_.\s]", "", prefix).upper()
+
+
+def expand_external(text: str) -> str | None:
+    """The IRI of an external CURIE such as ``NCIT:C3158``, ``ICD-O:8890/3`` or ``Mondo:0005058``; else None.
+
+    >>> expand_external("ICD-O:8890/3")
+    'http://purl.obolibrary.org/obo/mondo/mappings/unknown_prefix/ICDO/8890/3'
+    """
+    prefix, sep, local = text.strip().partition(":")
+    if not sep or not local or local.startswith("//"):
+        return None
+    canonical = PREFIX_ALIASES.get(_key(prefix))
+    if canonical is None:
+        return None
+    namespace = external_prefixes().get(canonical)
+    return namespace + local.strip() if namespace else None
+
+
+def _normal(name: str) -> str:
+    return " ".join(name.lower().split())
+
+
+class Resolver:
+    """Resolves names against one backend's graph; the index is read once, with one query."""
+
+    def __init__(self, backend):
+        self.backend = backend
+        self._index: dict[str, list[tuple[str, str]]] | None = None
+        self._labels: dict[str, str] = {}
+        self._entities: set[str] = set()
+        self._mapped: dict[str, list[tuple[str, str]]] | None = None
+
+    def _load(self) -> None:
+        if self._index is not None:
+            return
+        index: dict[str, list[tuple[str, str]]] = {}
+        for term, name, how, entity in self.backend.run(INDEX_QUERY).rows:
+            index.setdefault(_normal(name.value), []).append((term.value, how.value))
+            if how.value == "label":
+                self._labels.setdefault(term.value, name.value)
+            if entity is not None:
+                self._entities.add(term.value)
+        self._index = index
+
+    def _mappings(self) -> dict[str, list[tuple[str, str]]]:
+        if self._mapped is None:
+            mapped: dict[str, list[tuple[str, str]]] = {}
+            for term, predicate, code in self.backend.run(MAPPINGS_QUERY).rows:
+                mapped.setdefault(code.value, []).append((term.value, predicate.value))
+            self._mapped = mapped
+        return self._mapped
+
+    def label(self, iri: str) -> str | None:
+        self._load()
+        return self._labels.get(iri)
+
+    def is_entity(self, iri: str) -> bool:
+        self._load()
+        return iri in self._entities
+
+    def _match(self, iri: str, how: str, predicate: str | None = None, code: str | None = None) -> Match:
+        return Match(iri, curie(iri), self._labels.get(iri, ""), how, iri in self._entities,
+                     curie(predicate) if predicate else None, code)
+
+    def _by_code(self, code: str) -> list[Match]:
+        rank = {SKOS + p: i for i, p in enumerate(PREDICATE_ORDER)}
+        found = sorted(self._mappings().get(code, []), key=lambda tp: (rank.get(tp[1], 99), tp[0]))
+        return [self._match(term, "mapping", predicate, code) for term, predicate in found]
+
+    def resolve(self, name: str, *, entities_only: bool = False, field: str | None = None) -> list[Match]:
+        """Every term ``name`` names, best first; :class:`UnknownName` if none.
+
+        With ``entities_only``, only disease entities count, and a name of another kind of
+        term (a marker, a site) is an error that says so.
+        """
+        from lmsgraph.prefixes import expand_curie
+        from lmsgraph.ntriples import is_iri
+
+        self._load()
+        text = name.strip()
+        if text.startswith("<") and text.endswith(">"):
+            text = text[1:-1].strip()
+        matches: list[Match] = []
+        external = expand_external(text)
+        expanded = expand_curie(text)
+        if external:
+            matches = self._by_code(external)
+            prefix, _, local = text.partition(":")
+            if not matches and local.strip() != local.strip().upper():
+                matches = self._by_code(expand_external(f"{prefix}:{local.strip().upper()}"))
+            if not matches:
+                raise UnknownName(f"no term of the graph is mapped to {text}", field=field, value=name)
+        elif expanded != text or re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://", text):
+            if not is_iri(expanded):
+                raise UnknownName("not an IRI, a CURIE or a name of the graph", field=field, value=name)
+            if expanded in self._labels:
+                matches = [self._match(expanded, "curie" if expanded != text else "iri")]
+            else:
+                matches = self._by_code(expanded)
+            if not matches:
+                raise UnknownName(f"no term of the graph has the IRI {expanded}{self._hint(text)}", field=field, value=name)
+        else:
+            found = self._index.get(_normal(text), [])
+            matches = [self._match(term, how) for term, how in sorted(set(found), key=lambda th: (th[1] != "label", th[0]))]
+            if not matches:
+                raise UnknownName(f"unknown name{self._hint(text)}", field=field, value=name)
+        if entities_only:
+            entities = [m for m in matches if m.is_entity]
+            if not entities:
+                kinds = ", ".join(f"{m.curie} ({m.label})" for m in matches)
+                raise UnknownName(f"names no disease entity, only {kinds}", field=field, value=name)
+            matches = entities
+        return matches
+
+    def resolve_one(self, name: str, *, entities_only: bool = False, field: str | None = None) -> Match:
+        """The single term ``name`` names; an error listing them if it names several."""
+        matches = self.resolve(name, entities_only=entities_only, field=field)
+        if len({m.iri for m in matches}) > 1:
+            listed = "; ".join(f"{m.curie} ({m.label}{', ' + m.predicate if m.predicate else ''})" for m in matches)
+            raise DataError(f"names several terms: {listed}; give one of them", field=field, value=name)
+        return matches[0]
+
+    def _hint(self, text: str) -> str:
+        names = list(self._index) + [curie(t) for t in self._labels]
+        close = difflib.get_close_matches(_normal(text), names, n=3, cutoff=0.6)
+        if not close and ":" in text:
+            close = difflib.get_close_matches(text, names, n=3, cutoff=0.6)
+        return f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""

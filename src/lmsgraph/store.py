@@ -1,0 +1,66 @@
+"""The bundled graph loaded straight into an Oxigraph store, without going through rdflib.
+
+This is what the query layer and ``lmsgraph query`` use: Oxigraph parses the curated Turtle,
+the SSSOM table arrives as N-Triples, and the plain entity-to-feature edges are derived by a
+SPARQL update that says what :func:`lmsgraph.graph.derive_edges` says. A test keeps the two
+loaders giving isomorphic graphs.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+# The edge of every claim; a claim whose polarity is absent gives lmsg:lacksFeature instead.
+DERIVE_EDGES = """
+PREFIX lmsg: <https://w3id.org/lmsgraph/>
+INSERT { ?entity ?edge ?feature }
+WHERE {
+  ?claim lmsg:aboutEntity ?entity ; lmsg:relation ?relation ; lmsg:feature ?feature .
+  OPTIONAL { ?claim lmsg:polarity ?polarity }
+  BIND (IF(BOUND(?polarity) && ?polarity = lmsg:Absent, lmsg:lacksFeature, ?relation) AS ?edge)
+}
+"""
+
+
+def load_turtle(store, path: Path) -> None:
+    """Parse one Turtle or N-Triples file into ``store``; a syntax error names the file and the line."""
+    from lmsgraph.inputs import load_into_store
+
+    load_into_store(store, Path(path))
+
+
+def bundled_store(*, derived: bool = True, mappings: bool = True, files: list[Path] | None = None):
+    """A new pyoxigraph store holding the bundled graph (the same triples :func:`lmsgraph.load` gives)."""
+    import pyoxigraph
+
+    from lmsgraph.resources import mappings_file, ontology_files
+    from lmsgraph.sssom import mapping_ntriples, read_sssom
+
+    store = pyoxigraph.Store()
+    for path in files if files is not None else ontology_files():
+        load_turtle(store, path)
+    if mappings:
+        path = mappings_file()
+        text = mapping_ntriples(read_sssom(path), path=path)
+        store.load(text.encode("utf-8"), format=pyoxigraph.RdfFormat.N_TRIPLES)
+    if derived:
+        store.update(DERIVE_EDGES)
+    return store
+
+
+def add_files(store, paths: list[Path]) -> None:
+    """Add data files to ``store``: Turtle and N-Triples straight into Oxigraph; JSON-LD, CSV case
+    records and SSSOM tables through their readers (every error names the file, line or row)."""
+    import pyoxigraph
+
+    from lmsgraph.inputs import DIRECT_SUFFIXES, load_into_store, parse_data_file
+
+    for path in map(Path, paths):
+        if path.suffix.lower() in DIRECT_SUFFIXES:
+            load_into_store(store, path)
+            continue
+        from rdflib import Graph
+
+        graph = Graph()
+        parse_data_file(graph, path)
+        store.load(graph.serialize(format="nt", encoding="utf-8"), format=pyoxigraph.RdfFormat.N_TRIPLES)

@@ -1,0 +1,61 @@
+"""Rendering answer rows as an aligned table, JSON, CSV or TSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import date
+from decimal import Decimal
+
+FORMATS = ("table", "json", "csv", "tsv")
+
+
+def jsonable(value):
+    """A cell as JSON gives it: CURIEs and text as strings, numbers as numbers, dates in ISO form."""
+    if value is None or isinstance(value, (bool, int, float)):
+        return value
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def cell(value) -> str:
+    """A cell as text: empty for unbound, ``true``/``false`` for booleans, numbers in plain form."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f") if value == value.to_integral_value() else str(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def render(table, fmt: str = "table") -> str:
+    """``table`` (a :class:`lmsgraph.api.Table`) in one of :data:`FORMATS`."""
+    names = table.variables or (list(table[0]) if table else [])
+    if fmt == "json":
+        rows = [{n: jsonable(row.get(n)) for n in names} for row in table]
+        return json.dumps({"query": table.name, "variables": names, "rows": rows}, indent=2, ensure_ascii=False) + "\n"
+    if fmt in ("csv", "tsv"):
+        out = io.StringIO()
+        if fmt == "csv":
+            writer = csv.writer(out, lineterminator="\n")
+        else:
+            writer = csv.writer(out, delimiter="\t", lineterminator="\n", quoting=csv.QUOTE_NONE, escapechar="\\")
+        writer.writerow(names)
+        for row in table:
+            writer.writerow([cell(row.get(n)).replace("\n", " ") if fmt == "tsv" else cell(row.get(n)) for n in names])
+        return out.getvalue()
+    if fmt != "table":
+        raise ValueError(f"format must be one of {', '.join(FORMATS)}, not {fmt!r}")
+    grid = [names] + [[" ".join(cell(row.get(n)).split()) for n in names] for row in table]
+    widths = [max(len(r[i]) for r in grid) for i in range(len(names))]
+    lines = ["  ".join(v.ljust(w) for v, w in zip(r, widths)).rstrip() for r in grid]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    count = len(table)
+    return "\n".join(lines) + f"\n({count} row{'s' if count != 1 else ''})\n"

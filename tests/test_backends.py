@@ -1,0 +1,188 @@
+"""One compliance suite, three backends: every canned query with its example parameters gives
+the same answers on the bundled graph in pyoxigraph, in rdflib, and on a real Virtuoso
+server (started on loopback by the ``virtuoso`` fixture and loaded with ``lmsgraph push``)."""
+
+from __future__ import annotations
+
+import socket
+import threading
+from collections import Counter
+
+import pytest
+
+import lmsgraph
+from lmsgraph.backends import QueryError, Term, bind_values
+from lmsgraph.errors import DataError
+from lmsgraph.push import DEFAULT_GRAPH, PushError, push
+from lmsgraph.queries import catalogue
+
+CATALOGUE = catalogue()
+MAY_BE_EMPTY = {"cohort-marker-positivity-by-entity"}  # the bundled cases record no marker results
+
+
+@pytest.fixture(scope="module")
+def backends(graph, virtuoso):
+    return {
+        "oxigraph": lmsgraph.connect(),
+        "rdflib": lmsgraph.connect("rdflib", graph=graph),
+        "remote": lmsgraph.connect("remote", endpoint=virtuoso.sparql, named_graph=DEFAULT_GRAPH, timeout=30),
+    }
+
+
+def bag(rows):
+    return Counter(tuple(sorted(row.items())) for row in rows)
+
+
+@pytest.mark.parametrize("name", sorted(CATALOGUE))
+def test_every_backend_gives_the_same_answers(backends, name):
+    query = CATALOGUE[name]
+    params = {p.name: p.example for p in query.params}
+    answers = {backend: kg.query(name, **params) for backend, kg in backends.items()}
+    if name not in MAY_BE_EMPTY:
+        assert answers["oxigraph"], f"{name} returns nothing for its example parameters"
+    for backend in ("rdflib", "remote"):
+        assert bag(answers[backend]) == bag(answers["oxigraph"]), f"{name}: {backend} differs from oxigraph"
+        assert answers[backend].variables == answers["oxigraph"].variables
+
+
+def test_ordered_queries_keep_their_order_on_every_backend(backends):
+    orders = {b: [r["markerLabel"] for r in kg.markers("lmsg:EBVAssociatedSmoothMuscleTumour")]
+              for b, kg in backends.items()}
+    assert orders["oxigraph"] == orders["rdflib"] == orders["remote"] == sorted(orders["oxigraph"])
+
+
+def test_remote_endpoint_with_digest_authentication(virtuoso):
+    from support.virtuoso import PASSWORD, USER
+
+    kg = lmsgraph.connect("remote", endpoint=virtuoso.sparql_auth, named_graph=DEFAULT_GRAPH,
+                          user=USER, password=PASSWORD, auth="digest")
+    rows = kg.entities_with_marker("desmin", polarity="absent")
+    assert [r["entityLabel"] for r in rows] == ["EBV-associated smooth muscle tumour"]
+    refused = lmsgraph.connect("remote", endpoint=virtuoso.sparql_auth, named_graph=DEFAULT_GRAPH,
+                               user=USER, password="not-the-password")
+    with pytest.raises(QueryError, match="refused the credentials"):
+        refused.sparql("ASK { ?s ?p ?o }")
+
+
+def test_remote_timeout_is_an_error_not_a_hang():
+    with socket.socket() as silent:  # accepts the connection and never answers
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(1)
+        port = silent.getsockname()[1]
+        kg = lmsgraph.connect("remote", endpoint=f"http://127.0.0.1:{port}/sparql", timeout=1)
+        with pytest.raises(QueryError, match="did not answer within 1 s|cannot reach"):
+            kg.backend.run("ASK { ?s ?p ?o }")
+
+
+def test_unreachable_endpoint_is_an_error():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    kg = lmsgraph.connect("remote", endpoint=f"http://127.0.0.1:{port}/sparql", timeout=2)
+    with pytest.raises(QueryError, match="cannot reach"):
+        kg.sparql("ASK { ?s ?p ?o }")
+
+
+def test_bad_sparql_is_a_query_error_on_every_backend(backends):
+    for backend, kg in backends.items():
+        with pytest.raises(QueryError):
+            kg.sparql("SELECT ?x WHERE { ?x")
+
+
+def test_ask_and_construct_on_every_backend(backends):
+    construct = ("PREFIX lmsg: <https://w3id.org/lmsgraph/> "
+                 "CONSTRUCT { ?e lmsg:lacksFeature ?f } WHERE { ?e lmsg:lacksFeature ?f }")
+    triples = {}
+    for backend, kg in backends.items():
+        assert kg.sparql("ASK { <https://w3id.org/lmsgraph/Desmin> ?p ?o }") is True
+        assert kg.sparql("ASK { <https://w3id.org/lmsgraph/NoSuchTerm> ?p ?o }") is False
+        triples[backend] = bag(kg.sparql(construct))
+    assert triples["oxigraph"] and triples["oxigraph"] == triples["rdflib"] == triples["remote"]
+
+
+HOSTILE_IRIS = ['lmsg:X" } ; DROP ALL ; #', "lmsg:X }\n SELECT * WHERE { ?s ?p ?o }", "lmsg:X#comment",
+                "http://example.org/a b", "lmsg:X>{", "'\"}}\n#", "<http://example.org/x> } UNION { ?s ?p ?o"]
+HOSTILE_TEXT = ['leiomyosarcoma" ) || true || ("', "x\" } UNION { ?term ?p ?matched } #", "}}}}", "a\nb#c",
+                "\\\" ) ) } #", "'''", '"""']
+
+
+@pytest.mark.parametrize("value", HOSTILE_IRIS)
+def test_hostile_iri_values_cannot_change_a_query(backends, value):
+    for backend, kg in backends.items():
+        try:
+            rows = kg.query("markers-of-entity", entity=value)
+        except DataError as exc:
+            assert exc.field == "entity", backend
+        else:
+            assert rows == [], f"{backend}: {value!r} returned rows: the value leaked into the query"
+
+
+@pytest.mark.parametrize("value", HOSTILE_TEXT)
+def test_hostile_literal_values_are_matched_as_text(backends, value):
+    for backend, kg in backends.items():
+        rows = kg.query("terms-matching-text", text=value)
+        assert rows == [], f"{backend}: {value!r} matched rows: the value leaked into the query"
+        assert rows.variables == ["text", "term", "label", "matched"]
+
+
+def test_a_literal_with_quotes_is_bound_whole(backends):
+    for backend, kg in backends.items():
+        rows = kg.query("terms-matching-text", text="EBV-SMT")
+        assert {r["term"] for r in rows} == {"lmsg:EBVAssociatedSmoothMuscleTumour"}, backend
+        assert all(r["text"] == "EBV-SMT" for r in rows)
+
+
+def test_bound_query_text_keeps_its_shape():
+    from rdflib.plugins.sparql import prepareQuery
+
+    text = CATALOGUE["terms-matching-text"].text
+    hostile = 'x" } UNION { ?s ?p ?o } #\n'
+    bound = bind_values(text, {"text": Term("literal", hostile)})
+    clause = 'BIND ("x\\" } UNION { ?s ?p ?o } #\\n" AS ?text)'
+    assert clause in bound
+    assert bound.replace(" " + clause + "\n", "", 1) == text  # nothing else changed
+    algebra = prepareQuery(bound).algebra
+    assert str(algebra).count("Union") == str(prepareQuery(text).algebra).count("Union")
+    with pytest.raises(ValueError):
+        bind_values(text, {"text": Term("iri", "http://example.org/a b")})
+
+
+def test_push_replaces_the_graph_and_refuses_bad_credentials(virtuoso, tmp_path):
+    from support.virtuoso import PASSWORD, USER
+
+    small = b"<https://example.org/s> <https://example.org/p> \"o\" .\n"
+    graph = "https://example.org/pushed"
+    first = push(virtuoso.graph_store, small, graph=graph, user=USER, password=PASSWORD)
+    assert first.status in (200, 201, 204)
+    push(virtuoso.graph_store, small, graph=graph, user=USER, password=PASSWORD)  # PUT again: still one triple
+    kg = lmsgraph.connect("remote", endpoint=virtuoso.sparql, named_graph=graph)
+    assert kg.sparql("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")[0]["n"] == 1
+    push(virtuoso.graph_store, small.replace(b'"o"', b'"o2"'), graph=graph, replace=False, user=USER, password=PASSWORD)
+    assert kg.sparql("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")[0]["n"] == 2
+    with pytest.raises(PushError, match="401"):
+        push(virtuoso.graph_store, small, graph=graph, user=USER, password="wrong")
+    with pytest.raises(PushError, match="not an http"):
+        push("ftp://example.org/store", small)
+
+
+def test_remote_graph_holds_exactly_the_bundled_graph(virtuoso, graph):
+    kg = lmsgraph.connect("remote", endpoint=virtuoso.sparql, named_graph=DEFAULT_GRAPH)
+    assert kg.sparql("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")[0]["n"] == len(graph)
+
+
+def test_concurrent_remote_queries(backends):
+    remote = backends["remote"]
+    results, errors = [], []
+
+    def ask():
+        try:
+            results.append(len(remote.query("markers-of-entity", entity="lmsg:InflammatoryLeiomyosarcoma")))
+        except Exception as exc:  # noqa: BLE001 - collected and asserted below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=ask) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors and len(set(results)) == 1
