@@ -30,6 +30,7 @@ SYSTEM_NEEDS = {
         "libowlapi-java",
     ),
     "rapper (independent RDF parser)": (lambda: shutil.which("rapper"), "raptor2-utils"),
+    "Virtuoso (remote SPARQL endpoint in the tests)": (lambda: shutil.which("virtuoso-t"), "virtuoso-opensource-7-bin"),
 }
 JOB_NEEDS = {
     "main": [

@@ -1,0 +1,138 @@
+"""Entity resolution, the Python API's typed rows and evidence, and the direct Oxigraph loader."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pyoxigraph
+import pytest
+from rdflib import XSD, Graph, Literal
+from rdflib.compare import isomorphic
+
+import lmsgraph
+from lmsgraph.api import Resource, Table
+from lmsgraph.errors import DataError
+from lmsgraph.resolve import UnknownName
+from lmsgraph.store import bundled_store
+
+
+@pytest.fixture(scope="module")
+def kg():
+    return lmsgraph.connect()
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("inflammatory leiomyosarcoma", "lmsg:InflammatoryLeiomyosarcoma"),       # label
+    ("Inflammatory  LMS", "lmsg:InflammatoryLeiomyosarcoma"),                 # synonym, case and spaces
+    ("lmsg:MyxoidLeiomyosarcoma", "lmsg:MyxoidLeiomyosarcoma"),               # CURIE
+    ("https://w3id.org/lmsgraph/HepaticLeiomyosarcoma", "lmsg:HepaticLeiomyosarcoma"),  # IRI
+    ("<https://w3id.org/lmsgraph/HepaticLeiomyosarcoma>", "lmsg:HepaticLeiomyosarcoma"),
+    ("NCIT:C3158", "lmsg:Leiomyosarcoma"),                                    # NCIt
+    ("ncit:c27495", "lmsg:InflammatoryLeiomyosarcoma"),
+    ("MONDO:0003356", "lmsg:EpithelioidLeiomyosarcoma"),                      # Mondo
+    ("DOID:5258", "lmsg:GranularCellLeiomyosarcoma"),                         # DOID
+    ("UMLS:C1333969", "lmsg:HepaticLeiomyosarcoma"),                          # UMLS
+    ("ICD-O:8896/3", "lmsg:MyxoidLeiomyosarcoma"),                            # ICD-O-3
+    ("http://purl.obolibrary.org/obo/MONDO_0005058", "lmsg:Leiomyosarcoma"),  # an external IRI
+])
+def test_names_resolve_to_entities(kg, name, expected):
+    assert [m.curie for m in kg.resolve(name, entities_only=True)] == [expected]
+
+
+def test_an_external_code_may_name_several_entities(kg):
+    matches = kg.resolve("ICDO:8890/3")
+    assert [(m.curie, m.predicate) for m in matches] == [
+        ("lmsg:Leiomyosarcoma", "skos:exactMatch"), ("lmsg:InflammatoryLeiomyosarcoma", "skos:broadMatch")]
+    with pytest.raises(DataError, match="names several terms"):
+        kg.query("markers-of-entity", entity="ICDO:8890/3")
+
+
+def test_unknown_names_suggest_the_closest(kg):
+    with pytest.raises(UnknownName, match="did you mean 'inflammatory leiomyosarcoma'"):
+        kg.resolve("inflamatory leiomyosarcoma")
+    with pytest.raises(UnknownName, match="did you mean 'lmsg:Desmin'"):
+        kg.resolve("lmsg:Desmn")
+    with pytest.raises(UnknownName, match="no term of the graph is mapped to NCIT:C0000000"):
+        kg.resolve("NCIT:C0000000")
+    with pytest.raises(UnknownName, match="names no disease entity, only lmsg:Desmin"):
+        kg.resolve("desmin", entities_only=True)
+
+
+def test_rows_are_typed_and_carry_labels_and_evidence(kg):
+    rows = kg.markers("EBV-SMT")
+    desmin = next(r for r in rows if r["marker"] == "lmsg:Desmin")
+    assert isinstance(desmin["marker"], Resource) and desmin["marker"].label == "desmin"
+    assert desmin["marker"].iri == "https://w3id.org/lmsgraph/Desmin"
+    assert desmin["polarity"] == "absent" and desmin["frequency"] == "usually"
+    assert desmin["source"].label and desmin["publication"].label  # evidence travels with the answer
+    epi = kg.epidemiology("inflammatory leiomyosarcoma")
+    assert any(isinstance(v, (int, Decimal)) and not isinstance(v, bool) for r in epi for v in r.values())
+    assert isinstance(rows, Table) and rows.variables[0] == "entity"
+
+
+def test_convenience_methods_answer_the_main_questions(kg):
+    assert {r["entityLabel"] for r in kg.entities_with_marker("desmin", "absent")} == {"EBV-associated smooth muscle tumour"}
+    assert kg.sites("hepatic leiomyosarcoma") and kg.genetics("inflammatory leiomyosarcoma")
+    assert {r["kind"] for r in kg.findings("inflammatory leiomyosarcoma")} == {"gross", "microscopic", "imaging"}
+    assert kg.codes("leiomyosarcoma") and kg.differential("EBV-SMT") and kg.citations("EBV-SMT")
+    assert "lmsg:InflammatoryLeiomyosarcoma" in {r["subtype"] for r in kg.subtypes("leiomyosarcoma")}
+    with pytest.raises(DataError, match="finding kind"):
+        kg.findings("leiomyosarcoma", kind="smell")
+
+
+def test_entity_profile_numbers_its_citations(kg):
+    [profile] = kg.entity("EBV-associated smooth muscle tumour")
+    text = profile.to_text()
+    assert "has marker desmin (absent, usually)" in text
+    assert "PMID 8620427" in text and "relatedMatch  NCIT:C27689" in text
+    assert profile.as_dict()["label"] == "EBV-associated smooth muscle tumour"
+    assert len(kg.entity("ICD-O:8890/3")) == 2
+
+
+def test_any_sparql_and_literal_values(kg):
+    rows = kg.sparql("PREFIX lmsg: <https://w3id.org/lmsgraph/> SELECT ?d WHERE { ?m lmsg:mappingDate ?d } LIMIT 1")
+    assert isinstance(rows, Table)
+    dated = kg.sparql("SELECT (\"2021-03-04\"^^<http://www.w3.org/2001/XMLSchema#date> AS ?d) (1.50 AS ?x) (true AS ?b) WHERE {}")
+    assert dated[0] == {"d": date(2021, 3, 4), "x": Decimal("1.5"), "b": True}
+
+
+def test_unknown_query_and_parameters(kg):
+    with pytest.raises(DataError, match="no canned query is called 'markers-of-entiy'; did you mean markers-of-entity"):
+        kg.query("markers-of-entiy", entity="leiomyosarcoma")
+    with pytest.raises(DataError, match="could be any of"):
+        kg.query("entities", marker="desmin")
+    with pytest.raises(DataError, match="missing parameter --entity"):
+        kg.query("markers")
+    with pytest.raises(DataError, match="unknown parameter"):
+        kg.query("markers", entity="leiomyosarcoma", colour="red")
+
+
+def _canonical(graph: Graph) -> Graph:
+    out = Graph()
+    for s, p, o in graph:
+        if isinstance(o, Literal) and o.datatype == XSD.decimal:  # 3.0 and 3 are one xsd:decimal
+            o = Literal(format(Decimal(str(o)).normalize(), "f"), datatype=XSD.decimal)
+        out.add((s, p, o))
+    return out
+
+
+def test_direct_oxigraph_loader_holds_the_same_graph(graph):
+    store = bundled_store()
+    dumped = store.dump(format=pyoxigraph.RdfFormat.N_TRIPLES, from_graph=pyoxigraph.DefaultGraph())
+    loaded = Graph().parse(data=dumped, format="nt")
+    assert len(loaded) == len(graph)
+    assert isomorphic(_canonical(loaded), _canonical(graph))
+
+
+def test_tables_render_in_every_format(kg):
+    import csv
+    import io
+    import json
+
+    rows = kg.query("entities-by-external-code", code="ICDO:8890/3")
+    assert json.loads(rows.render("json"))["rows"][0]["code"] == "ICDO:8890/3"
+    parsed = list(csv.DictReader(io.StringIO(rows.render("csv"))))
+    assert [r["termLabel"] for r in parsed] == [r["termLabel"] for r in rows]
+    assert rows.render("tsv").splitlines()[0].split("\t") == rows.variables
+    assert rows.render("table").rstrip().endswith("(2 rows)")

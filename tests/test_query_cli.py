@@ -1,0 +1,113 @@
+"""``lmsgraph queries``, ``query``, ``sparql``, ``entity`` and ``push`` as a user runs them."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+
+from lmsgraph.cli import main
+from lmsgraph.queries import catalogue
+
+from conftest import FIXTURES
+
+
+def run(capsys, *args, stdin=None, monkeypatch=None):
+    if stdin is not None:
+        monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_queries_lists_the_catalogue(capsys):
+    code, out, _ = run(capsys, "queries")
+    assert code == 0
+    for name in catalogue():
+        assert name in out
+    code, out, _ = run(capsys, "queries", "--format", "json")
+    listed = json.loads(out)
+    assert {q["name"] for q in listed} == set(catalogue())
+    assert all(p["example"] for q in listed for p in q["params"])
+
+
+def test_query_by_name_with_a_label_parameter(capsys):
+    code, out, _ = run(capsys, "query", "markers", "--entity", "inflammatory leiomyosarcoma", "--format", "csv")
+    assert code == 0
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert {"desmin", "caldesmon"} <= {r["markerLabel"] for r in rows}
+    assert all(r["entity"] == "lmsg:InflammatoryLeiomyosarcoma" for r in rows)
+
+
+@pytest.mark.parametrize("fmt", ["table", "json", "csv", "tsv"])
+def test_query_formats(capsys, fmt):
+    code, out, _ = run(capsys, "query", "entities-by-external-code", "--code=ICD-O:8890/3", "--format", fmt)
+    assert code == 0 and "lmsg:Leiomyosarcoma" in out and "skos:broadMatch" in out
+    if fmt == "json":
+        assert len(json.loads(out)["rows"]) == 2
+
+
+def test_query_on_rdflib_gives_the_same_rows(capsys):
+    _, ox, _ = run(capsys, "query", "sites", "--entity", "NCIT:C5756", "--format", "json")
+    _, rd, _ = run(capsys, "query", "sites", "--entity", "NCIT:C5756", "--format", "json", "--backend", "rdflib")
+    assert json.loads(ox) == json.loads(rd)
+
+
+def test_cohort_query_over_your_own_case_records(capsys):
+    registry = FIXTURES / "cases" / "registry-valid.csv"
+    code, out, _ = run(capsys, "query", "cohort-cases-by-entity-and-site", "--data", str(registry), "--format", "json")
+    assert code == 0
+    counts = {(r["entity"], r["site"]): r["cases"] for r in json.loads(out)["rows"]}
+    _, plain, _ = run(capsys, "query", "cohort-cases-by-entity-and-site", "--format", "json")
+    before = {(r["entity"], r["site"]): r["cases"] for r in json.loads(plain)["rows"]}
+    assert sum(counts.values()) > sum(before.values())
+
+
+@pytest.mark.parametrize("args, message", [
+    (["query", "no-such-query"], "no canned query is called 'no-such-query'"),
+    (["query", "markers-of-entity"], "missing parameter --entity"),
+    (["query", "markers-of-entity", "--entity", "inflamatory leiomyosarcoma"], "did you mean"),
+    (["query", "markers-of-entity", "--entity", "x", "--colour", "red"], "unknown parameter"),
+    (["query", "markers-of-entity", "--entity"], "--entity needs a value"),
+    (["entity", "no such tumour"], "unknown name"),
+    (["query", "markers", "--entity", "x", "--data", "missing.ttl"], "no such file"),
+])
+def test_errors_are_clear_with_exit_2(capsys, args, message):
+    code, out, err = run(capsys, *args)
+    assert code == 2 and message in err and out == ""
+
+
+def test_sparql_from_stdin_and_file(capsys, monkeypatch, tmp_path):
+    query = "PREFIX lmsg: <https://w3id.org/lmsgraph/> SELECT ?e WHERE { ?e lmsg:lacksFeature lmsg:Desmin }"
+    code, out, _ = run(capsys, "sparql", "-", "--format", "tsv", stdin=query, monkeypatch=monkeypatch)
+    assert code == 0 and out.splitlines() == ["e", "lmsg:EBVAssociatedSmoothMuscleTumour"]
+    path = tmp_path / "bad.rq"
+    path.write_text("SELECT ?x WHERE { ?x")
+    code, out, err = run(capsys, "sparql", str(path))
+    assert code == 2 and "bad.rq" in err and "syntax error" in err.lower()
+    code, out, _ = run(capsys, "sparql", "-", stdin="ASK { ?s ?p ?o }", monkeypatch=monkeypatch)
+    assert (code, out) == (0, "true\n")
+
+
+def test_entity_prints_a_profile_with_citations(capsys):
+    code, out, _ = run(capsys, "entity", "inflammatory LMS")
+    assert code == 0
+    assert out.startswith("inflammatory leiomyosarcoma (lmsg:InflammatoryLeiomyosarcoma)")
+    assert "citations:" in out and "[1]" in out and "exactMatch    NCIT:C27495" in out
+    code, out, _ = run(capsys, "entity", "ICDO:8890/3", "--format", "json")
+    assert [p["entity"] for p in json.loads(out)] == ["lmsg:Leiomyosarcoma", "lmsg:InflammatoryLeiomyosarcoma"]
+
+
+def test_query_and_push_against_virtuoso(capsys, virtuoso):
+    from support.virtuoso import PASSWORD, USER
+
+    graph = "https://example.org/cli-push"
+    code, _, err = run(capsys, "push", virtuoso.graph_store, "--graph", graph, "--user", USER, "--password", PASSWORD)
+    assert code == 0 and f"graph <{graph}>" in err
+    code, out, _ = run(capsys, "query", "markers", "--entity", "EBV-SMT", "--endpoint", virtuoso.sparql,
+                       "--named-graph", graph, "--format", "json")
+    assert code == 0 and "lmsg:Desmin" in out
+    code, _, err = run(capsys, "push", virtuoso.graph_store, "--user", USER, "--password", "wrong")
+    assert code == 2 and "401" in err
