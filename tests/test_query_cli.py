@@ -111,3 +111,13 @@ def test_query_and_push_against_virtuoso(capsys, virtuoso):
     assert code == 0 and "lmsg:Desmin" in out
     code, _, err = run(capsys, "push", virtuoso.graph_store, "--user", USER, "--password", "wrong")
     assert code == 2 and "401" in err
+
+
+def test_every_command_is_listed_for_lazy_loading():
+    import importlib
+
+    from lmsgraph.cli import COMMAND_MODULES, cli
+
+    for module in set(COMMAND_MODULES.values()):
+        importlib.import_module(f"lmsgraph.cli.{module}")
+    assert set(cli.commands) == set(COMMAND_MODULES)

@@ -20,22 +20,43 @@ from dataclasses import dataclass, field
 
 from lmsgraph.backends import QueryError, Solutions, Term
 from lmsgraph.errors import DataError
+from lmsgraph.queries import literal_value
 from lmsgraph.resolve import curie
 
 
 class Resource(str):
-    """An IRI as a CURIE string, with the full ``iri`` and the graph's English ``label``."""
+    """An IRI as a CURIE string, with the full ``iri`` and the graph's English ``label``.
 
-    __slots__ = ("iri", "label")
+    The label is looked up when first read, so answers that nobody labels cost nothing extra.
+    """
 
-    def __new__(cls, iri: str, label: str | None = None):
+    __slots__ = ("iri", "_label", "_labels")
+
+    def __new__(cls, iri: str, label: str | None = None, labels=None):
         self = super().__new__(cls, curie(iri))
         self.iri = iri
-        self.label = label
+        self._label = label
+        self._labels = labels
         return self
+
+    @property
+    def label(self) -> str | None:
+        if self._label is None and self._labels is not None:
+            self._label = self._labels.get(self.iri)
+        return self._label
 
     def __repr__(self) -> str:
         return f"Resource({str(self)!r}, label={self.label!r})"
+
+
+class _Labels:
+    """The graph's labels, read from the backend the first time one is asked for."""
+
+    def __init__(self, resolver):
+        self.resolver = resolver
+
+    def get(self, iri: str) -> str | None:
+        return self.resolver.label(iri)
 
 
 class Table(list):
@@ -55,15 +76,14 @@ class Table(list):
 
 def python_value(term: Term | None, labels: dict[str, str] | None = None):
     """A term as the API gives it: :class:`Resource` for IRIs, Python values for literals."""
-    from lmsgraph.queries import literal_value
-
     if term is None:
         return None
-    if term.kind == "iri":
-        return Resource(term.value, (labels or {}).get(term.value))
-    if term.kind == "literal":
-        return literal_value(term.value, term.datatype)
-    return f"_:{term.value}"
+    kind = term[0]
+    if kind == "iri":
+        return Resource(term[1], None, labels)
+    if kind == "literal":
+        return literal_value(term[1], term[2]) if term[2] else term[1]
+    return f"_:{term[1]}"
 
 
 # The main questions, each a canned query and the kind of its parameter.
@@ -173,6 +193,8 @@ class KnowledgeGraph:
         self.backend = backend
         self.resolver = Resolver(backend)
         self._catalogue = None
+        self._canned: dict = {}
+        self._label_source = _Labels(self.resolver)
 
     # --- the catalogue -----------------------------------------------------------------
 
@@ -188,7 +210,10 @@ class KnowledgeGraph:
         """The canned query called ``name`` (or the only one whose name starts with ``name-``)."""
         from lmsgraph.queries import find_query
 
-        return find_query(name, self._catalogue)
+        found = self._canned.get(name)
+        if found is None:
+            found = self._canned[name] = find_query(name, self._catalogue)
+        return found
 
     def bindings(self, query, params: dict[str, object]) -> dict[str, Term]:
         """Check ``params`` against the query's header and turn them into RDF terms.
@@ -224,7 +249,15 @@ class KnowledgeGraph:
     def query(self, name: str, **params) -> Table:
         """Run the canned query ``name`` with its parameters; typed rows."""
         query = self.canned(name)
-        return self._table(self.backend.run(query.text, self.bindings(query, params)), query.name)
+        bindings = self.bindings(query, params)
+        fast = getattr(self.backend, "select_values", None)
+        if fast is not None:
+            labels = self._label_source
+            answer = fast(query.text, bindings, lambda iri: Resource(iri, None, labels),
+                          lambda lexical, datatype: literal_value(lexical, datatype) if datatype else lexical)
+            if answer is not None:
+                return Table(answer[1], answer[0], query.name)
+        return self._table(self.backend.run(query.text, bindings), query.name)
 
     def sparql(self, text: str) -> Table | bool:
         """Run any SPARQL query: a :class:`Table` for SELECT (and CONSTRUCT, as subject/predicate/object rows), a bool for ASK."""
@@ -234,7 +267,7 @@ class KnowledgeGraph:
         return self._table(solutions, None)
 
     def _table(self, solutions: Solutions, name: str | None) -> Table:
-        labels = self.labels()
+        labels = self._label_source
         names = solutions.variables
         rows = [{n: python_value(t, labels) for n, t in zip(names, row)} for row in solutions.rows]
         return Table(rows, names, name)

@@ -75,15 +75,7 @@ class OxigraphBackend:
 
     @staticmethod
     def _term(term) -> Term | None:
-        import pyoxigraph
-
-        if term is None:
-            return None
-        if isinstance(term, pyoxigraph.NamedNode):
-            return Term("iri", term.value)
-        if isinstance(term, pyoxigraph.Literal):
-            return Term("literal", term.value, _plain(term.datatype.value), term.language)
-        return Term("bnode", term.value)
+        return _oxigraph_converter()(term)
 
     @staticmethod
     def _native(term: Term):
@@ -111,9 +103,57 @@ class OxigraphBackend:
             return Solutions("ask", [], [], bool(result))
         if isinstance(result, pyoxigraph.QuerySolutions):
             names = [v.value for v in result.variables]
-            return Solutions("select", names, [tuple(self._term(s[n]) for n in names) for s in result])
+            convert = _oxigraph_converter()
+            return Solutions("select", names, [tuple(map(convert, solution)) for solution in result])
         rows = [(self._term(t.subject), self._term(t.predicate), self._term(t.object)) for t in result]
         return Solutions("graph", ["subject", "predicate", "object"], rows)
+
+    def select_values(self, text: str, bindings: dict[str, Term], iri, literal):
+        """A SELECT answer as (variables, rows) with each term made by ``iri(value)`` or
+        ``literal(lexical, datatype)`` directly, without :class:`Term` in between; None if the
+        query is not a SELECT."""
+        import pyoxigraph
+
+        substitutions = {pyoxigraph.Variable(k): self._native(v) for k, v in bindings.items()}
+        try:
+            result = self.store.query(text, substitutions=substitutions)
+        except SyntaxError as exc:
+            raise QueryError(f"SPARQL syntax error: {_first_line(exc)}") from exc
+        except (OSError, ValueError, RuntimeError) as exc:
+            raise QueryError(f"the query failed: {exc}") from exc
+        if not isinstance(result, pyoxigraph.QuerySolutions):
+            return None
+        by_type = {
+            pyoxigraph.NamedNode: lambda t: iri(t.value),
+            pyoxigraph.Literal: lambda t: literal(t.value, _plain(t.datatype.value)),
+            pyoxigraph.BlankNode: lambda t: f"_:{t.value}",
+            type(None): lambda t: None,
+        }
+        names = [v.value for v in result.variables]
+        rows = [dict(zip(names, [by_type[type(t)](t) for t in solution])) for solution in result]
+        return names, rows
+
+
+_CONVERTER = None
+
+
+def _oxigraph_converter():
+    """A function from a pyoxigraph term (or None) to a :class:`Term`, dispatching on the term's type."""
+    global _CONVERTER
+    if _CONVERTER is None:
+        import pyoxigraph
+
+        def literal(t):
+            return Term("literal", t.value, _plain(t.datatype.value), t.language)
+
+        by_type = {
+            pyoxigraph.NamedNode: lambda t: Term("iri", t.value),
+            pyoxigraph.Literal: literal,
+            pyoxigraph.BlankNode: lambda t: Term("bnode", t.value),
+            type(None): lambda t: None,
+        }
+        _CONVERTER = lambda term: by_type[type(term)](term)  # noqa: E731
+    return _CONVERTER
 
 
 # --- rdflib -----------------------------------------------------------------------------

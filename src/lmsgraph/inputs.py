@@ -22,7 +22,6 @@ from lmsgraph.errors import DataError
 if TYPE_CHECKING:
     from rdflib import Graph
 
-DIRECT_SUFFIXES = {".nt": "N_TRIPLES", ".ttl": "TURTLE"}
 LMSG_NS = "https://w3id.org/lmsgraph/"
 
 #: column -> what it holds. Only ``case_id`` is required.
@@ -104,20 +103,6 @@ def parse_data_file(graph: "Graph", path: Path) -> Located:
         line = getattr(exc, "lines", None) or getattr(exc, "lineno", None)
         raise DataError(f"cannot parse the file as {fmt}: {exc}", path=path, line=line) from exc
     return Located()
-
-
-def load_into_store(store, path: Path) -> None:
-    """Load an N-Triples or Turtle file straight into an Oxigraph store; a syntax error names the file and line."""
-    import pyoxigraph
-
-    path = Path(path)
-    fmt = getattr(pyoxigraph.RdfFormat, DIRECT_SUFFIXES[path.suffix.lower()])
-    try:
-        store.bulk_load(path=str(path), format=fmt, base_iri=path.resolve().as_uri())
-    except SyntaxError as exc:
-        raise DataError(f"syntax error: {exc.msg}", path=path, line=exc.lineno) from exc
-    except OSError as exc:
-        raise DataError(f"cannot read the file: {exc}", path=path) from exc
 
 
 # --- case records as CSV -----------------------------------------------------------

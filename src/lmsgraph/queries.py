@@ -8,6 +8,8 @@ through Oxigraph's substitutions; they never become part of the query text.
 from __future__ import annotations
 
 import re
+from datetime import date
+from decimal import Decimal, InvalidOperation
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -87,9 +89,8 @@ def literal_value(lexical: str, datatype: str | None):
     >>> literal_value("3.0", XSD_NS + "decimal") == literal_value("3", XSD_NS + "decimal")
     True
     """
-    from datetime import date
-    from decimal import Decimal, InvalidOperation
-
+    if datatype is None:
+        return lexical
     try:
         if datatype in _INTEGER_TYPES:
             return int(lexical)

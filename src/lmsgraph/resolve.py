@@ -12,7 +12,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from lmsgraph.errors import DataError
 
@@ -39,6 +39,15 @@ SELECT ?term ?name ?how ?entity WHERE {
   { ?term rdfs:label ?name . BIND ("label" AS ?how) }
   UNION { ?term oboInOwl:hasExactSynonym ?name . BIND ("synonym" AS ?how) }
   FILTER (STRSTARTS(STR(?term), "https://w3id.org/lmsgraph/"))
+  OPTIONAL { ?term rdfs:subClassOf+ lmsg:DiseaseEntity . BIND (true AS ?entity) }
+}
+"""
+
+TERM_QUERY = """
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX lmsg: <https://w3id.org/lmsgraph/>
+SELECT ?term ?name ?entity WHERE {
+  ?term rdfs:label ?name .
   OPTIONAL { ?term rdfs:subClassOf+ lmsg:DiseaseEntity . BIND (true AS ?entity) }
 }
 """
@@ -86,6 +95,7 @@ def _all_prefixes() -> tuple[tuple[str, str], ...]:
     return tuple(sorted(merged.items(), key=lambda kv: (-len(kv[1]), kv[0])))
 
 
+@lru_cache(maxsize=65536)
 def curie(iri: str) -> str:
     """The CURIE of an IRI under lmsgraph's prefixes and the mapped schemes' (``NCIT:C3158``), or the IRI.
 
@@ -131,6 +141,7 @@ class Resolver:
         self._labels: dict[str, str] = {}
         self._entities: set[str] = set()
         self._mapped: dict[str, list[tuple[str, str]]] | None = None
+        self._resolved: dict[tuple[str, bool], Match] = {}
 
     def _load(self) -> None:
         if self._index is not None:
@@ -143,6 +154,16 @@ class Resolver:
             if entity is not None:
                 self._entities.add(term.value)
         self._index = index
+
+    def _lookup(self, iri: str, how: str) -> list[Match]:
+        """The term ``iri`` as a match, found with one small query instead of the whole index."""
+        from lmsgraph.backends import Term
+
+        rows = self.backend.run(TERM_QUERY, {"term": Term("iri", iri)}).rows
+        if not rows:
+            return []
+        label = min(row[1].value for row in rows)
+        return [Match(iri, curie(iri), label, how, any(row[2] is not None for row in rows))]
 
     def _mappings(self) -> dict[str, list[tuple[str, str]]]:
         if self._mapped is None:
@@ -175,10 +196,9 @@ class Resolver:
         With ``entities_only``, only disease entities count, and a name of another kind of
         term (a marker, a site) is an error that says so.
         """
-        from lmsgraph.prefixes import expand_curie
         from lmsgraph.ntriples import is_iri
+        from lmsgraph.prefixes import expand_curie
 
-        self._load()
         text = name.strip()
         if text.startswith("<") and text.endswith(">"):
             text = text[1:-1].strip()
@@ -186,6 +206,7 @@ class Resolver:
         external = expand_external(text)
         expanded = expand_curie(text)
         if external:
+            self._load()
             matches = self._by_code(external)
             prefix, _, local = text.partition(":")
             if not matches and local.strip() != local.strip().upper():
@@ -195,13 +216,19 @@ class Resolver:
         elif expanded != text or re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://", text):
             if not is_iri(expanded):
                 raise UnknownName("not an IRI, a CURIE or a name of the graph", field=field, value=name)
-            if expanded in self._labels:
-                matches = [self._match(expanded, "curie" if expanded != text else "iri")]
-            else:
-                matches = self._by_code(expanded)
+            how = "curie" if expanded != text else "iri"
+            if self._index is None and not entities_only:
+                matches = self._lookup(expanded, how)
+            if not matches:
+                self._load()
+                if expanded in self._labels:
+                    matches = [self._match(expanded, how)]
+                else:
+                    matches = self._by_code(expanded)
             if not matches:
                 raise UnknownName(f"no term of the graph has the IRI {expanded}{self._hint(text)}", field=field, value=name)
         else:
+            self._load()
             found = self._index.get(_normal(text), [])
             matches = [self._match(term, how) for term, how in sorted(set(found), key=lambda th: (th[1] != "label", th[0]))]
             if not matches:
@@ -216,10 +243,15 @@ class Resolver:
 
     def resolve_one(self, name: str, *, entities_only: bool = False, field: str | None = None) -> Match:
         """The single term ``name`` names; an error listing them if it names several."""
+        key = (name, entities_only)
+        if key in self._resolved:
+            return self._resolved[key]
         matches = self.resolve(name, entities_only=entities_only, field=field)
         if len({m.iri for m in matches}) > 1:
             listed = "; ".join(f"{m.curie} ({m.label}{', ' + m.predicate if m.predicate else ''})" for m in matches)
             raise DataError(f"names several terms: {listed}; give one of them", field=field, value=name)
+        if len(self._resolved) < 4096:
+            self._resolved[key] = matches[0]
         return matches[0]
 
     def _hint(self, text: str) -> str:

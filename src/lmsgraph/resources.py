@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from functools import cache
-from importlib.resources import files
 from pathlib import Path
 
 DATA_KINDS = ("ontology", "shapes", "queries")
@@ -21,7 +20,7 @@ def data_dir(kind: str) -> Path:
     """
     if kind not in DATA_KINDS:
         raise ValueError(f"unknown data kind {kind!r}; expected one of {', '.join(DATA_KINDS)}")
-    bundled = Path(str(files("lmsgraph"))) / "data" / kind
+    bundled = Path(__file__).resolve().parent / "data" / kind
     if bundled.is_dir():
         return bundled
     checkout = Path(__file__).resolve().parents[2] / kind

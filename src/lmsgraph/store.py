@@ -22,11 +22,24 @@ WHERE {
 """
 
 
-def load_turtle(store, path: Path) -> None:
-    """Parse one Turtle or N-Triples file into ``store``; a syntax error names the file and the line."""
-    from lmsgraph.inputs import load_into_store
+#: Files Oxigraph reads itself, by suffix.
+DIRECT_SUFFIXES = {".nt": "N_TRIPLES", ".ttl": "TURTLE"}
 
-    load_into_store(store, Path(path))
+
+def load_into_store(store, path: Path) -> None:
+    """Load an N-Triples or Turtle file straight into an Oxigraph store; a syntax error names the file and line."""
+    import pyoxigraph
+
+    from lmsgraph.errors import DataError
+
+    path = Path(path)
+    fmt = getattr(pyoxigraph.RdfFormat, DIRECT_SUFFIXES[path.suffix.lower()])
+    try:
+        store.bulk_load(path=str(path), format=fmt, base_iri=path.resolve().as_uri())
+    except SyntaxError as exc:
+        raise DataError(f"syntax error: {exc.msg}", path=path, line=exc.lineno) from exc
+    except OSError as exc:
+        raise DataError(f"cannot read the file: {exc}", path=path) from exc
 
 
 def bundled_store(*, derived: bool = True, mappings: bool = True, files: list[Path] | None = None):
@@ -38,7 +51,7 @@ def bundled_store(*, derived: bool = True, mappings: bool = True, files: list[Pa
 
     store = pyoxigraph.Store()
     for path in files if files is not None else ontology_files():
-        load_turtle(store, path)
+        load_into_store(store, path)
     if mappings:
         path = mappings_file()
         text = mapping_ntriples(read_sssom(path), path=path)
@@ -53,7 +66,7 @@ def add_files(store, paths: list[Path]) -> None:
     records and SSSOM tables through their readers (every error names the file, line or row)."""
     import pyoxigraph
 
-    from lmsgraph.inputs import DIRECT_SUFFIXES, load_into_store, parse_data_file
+    from lmsgraph.inputs import parse_data_file
 
     for path in map(Path, paths):
         if path.suffix.lower() in DIRECT_SUFFIXES:

@@ -18,7 +18,30 @@ class CheckFailed(click.ClickException):
     exit_code = EXIT_FAILED
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+# Where each command is defined; a module is imported only when its command runs (or for --help),
+# so a query does not pay for the build and validation commands' imports.
+COMMAND_MODULES = {
+    "build": "build", "export": "build", "reason": "build", "format": "build",
+    "info": "info", "validate": "validate",
+    "queries": "query", "query": "query", "sparql": "query", "entity": "query", "push": "query",
+}
+
+
+class LazyGroup(click.Group):
+    """A group whose commands are registered by importing their module on first use."""
+
+    def get_command(self, ctx, name):
+        if name not in self.commands and name in COMMAND_MODULES:
+            import importlib
+
+            importlib.import_module(f"lmsgraph.cli.{COMMAND_MODULES[name]}")
+        return self.commands.get(name)
+
+    def list_commands(self, ctx):
+        return sorted(set(self.commands) | set(COMMAND_MODULES))
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="lmsgraph")
 def cli() -> None:
     """lmsgraph: a cited knowledge graph of leiomyosarcoma and its variants.
@@ -29,8 +52,6 @@ def cli() -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; map lmsgraph's errors to exit code 2 with a one-line message."""
-    from lmsgraph.cli import build, info, query, validate  # noqa: F401  (registers the commands)
-
     try:
         cli.main(args=argv, prog_name="lmsgraph", standalone_mode=False)
     except click.exceptions.Exit as exc:

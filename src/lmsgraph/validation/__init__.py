@@ -56,7 +56,7 @@ class _Data:
         import pyoxigraph
 
         from lmsgraph.graph import vocabulary_ntriples
-        from lmsgraph.inputs import load_into_store
+        from lmsgraph.store import load_into_store
         from lmsgraph.queries import oxigraph_store
 
         store = oxigraph_store(self.graph)
@@ -73,7 +73,8 @@ def _gather(data, sset: ShapeSet, *, direct_ok: bool) -> _Data:
     from rdflib import Graph
 
     from lmsgraph.graph import derive_edges
-    from lmsgraph.inputs import DIRECT_SUFFIXES, parse_data_file
+    from lmsgraph.inputs import parse_data_file
+    from lmsgraph.store import DIRECT_SUFFIXES
 
     out = _Data()
     bundled_graph_set = sset.name == "graph"
