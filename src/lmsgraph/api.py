@@ -274,8 +274,7 @@ class KnowledgeGraph:
 
     def labels(self) -> dict[str, str]:
         """English labels of the graph's own terms and citations, by IRI."""
-        self.resolver._load()
-        return self.resolver._labels
+        return self.resolver.labels()
 
     # --- resolution and profiles -----------------------------------------------------------
 

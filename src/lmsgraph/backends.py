@@ -89,16 +89,22 @@ class OxigraphBackend:
             return pyoxigraph.Literal(term.value, datatype=pyoxigraph.NamedNode(term.datatype))
         return pyoxigraph.Literal(term.value)
 
-    def run(self, text: str, bindings: dict[str, Term] | None = None) -> Solutions:
+    def _execute(self, text: str, bindings: dict[str, Term] | None):
+        """The store's answer to ``text`` with ``bindings`` substituted; errors as :class:`QueryError`."""
         import pyoxigraph
 
         substitutions = {pyoxigraph.Variable(k): self._native(v) for k, v in (bindings or {}).items()}
         try:
-            result = self.store.query(text, substitutions=substitutions)
+            return self.store.query(text, substitutions=substitutions)
         except SyntaxError as exc:
             raise QueryError(f"SPARQL syntax error: {_first_line(exc)}") from exc
         except (OSError, ValueError, RuntimeError) as exc:
             raise QueryError(f"the query failed: {exc}") from exc
+
+    def run(self, text: str, bindings: dict[str, Term] | None = None) -> Solutions:
+        import pyoxigraph
+
+        result = self._execute(text, bindings)
         if isinstance(result, pyoxigraph.QueryBoolean):
             return Solutions("ask", [], [], bool(result))
         if isinstance(result, pyoxigraph.QuerySolutions):
@@ -114,13 +120,7 @@ class OxigraphBackend:
         query is not a SELECT."""
         import pyoxigraph
 
-        substitutions = {pyoxigraph.Variable(k): self._native(v) for k, v in bindings.items()}
-        try:
-            result = self.store.query(text, substitutions=substitutions)
-        except SyntaxError as exc:
-            raise QueryError(f"SPARQL syntax error: {_first_line(exc)}") from exc
-        except (OSError, ValueError, RuntimeError) as exc:
-            raise QueryError(f"the query failed: {exc}") from exc
+        result = self._execute(text, bindings)
         if not isinstance(result, pyoxigraph.QuerySolutions):
             return None
         by_type = {
@@ -197,7 +197,7 @@ class RdflibBackend:
         try:
             result = self.graph.query(text, initBindings={k: self._native(v) for k, v in (bindings or {}).items()})
         except Exception as exc:  # pyparsing and rdflib raise many types for bad queries
-            raise QueryError(f"SPARQL syntax error or failure: {str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__}") from exc
+            raise QueryError(f"SPARQL syntax error or failure: {_first_line(exc)}") from exc
         if result.type == "ASK":
             return Solutions("ask", [], [], bool(result.askAnswer))
         if result.type == "SELECT":

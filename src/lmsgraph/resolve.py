@@ -177,6 +177,11 @@ class Resolver:
         self._load()
         return self._labels.get(iri)
 
+    def labels(self) -> dict[str, str]:
+        """English labels of the graph's own terms and citations, by IRI."""
+        self._load()
+        return self._labels
+
     def is_entity(self, iri: str) -> bool:
         self._load()
         return iri in self._entities

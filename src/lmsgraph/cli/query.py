@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
@@ -213,7 +212,3 @@ def push(store_url: str, graph_iri: str, append: bool, user, password, auth: str
     verb = "added to" if append else "replaced"
     click.echo(f"{result.bytes_sent} bytes of Turtle {verb} graph <{result.graph}> at {store_url} "
                f"(HTTP {result.status})", err=True)
-
-
-if __name__ == "__main__":
-    sys.exit(cli())
