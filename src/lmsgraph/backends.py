@@ -238,7 +238,7 @@ def bind_values(text: str, bindings: dict[str, Term]) -> str:
     property path.)
 
     >>> bind_values("SELECT * WHERE { ?s ?p ?o }", {"s": Term("iri", "http://example.org/a")})
-    'SELECT * WHERE { BIND (<http://example.org/a> AS ?s)\n ?s ?p ?o }'
+    'SELECT * WHERE { BIND (<http://example.org/a> AS ?s)\\n ?s ?p ?o }'
     """
     if not bindings:
         return text
