@@ -195,6 +195,9 @@ class KnowledgeGraph:
         self._catalogue = None
         self._canned: dict = {}
         self._label_source = _Labels(self.resolver)
+        labels = self._label_source
+        self._make_iri = lambda iri: Resource(iri, None, labels)
+        self._make_literal = lambda lexical, datatype: literal_value(lexical, datatype) if datatype else lexical
 
     # --- the catalogue -----------------------------------------------------------------
 
@@ -252,9 +255,7 @@ class KnowledgeGraph:
         bindings = self.bindings(query, params)
         fast = getattr(self.backend, "select_values", None)
         if fast is not None:
-            labels = self._label_source
-            answer = fast(query.text, bindings, lambda iri: Resource(iri, None, labels),
-                          lambda lexical, datatype: literal_value(lexical, datatype) if datatype else lexical)
+            answer = fast(query.text, bindings, self._make_iri, self._make_literal)
             if answer is not None:
                 return Table(answer[1], answer[0], query.name)
         return self._table(self.backend.run(query.text, bindings), query.name)

@@ -72,6 +72,7 @@ class OxigraphBackend:
 
             store = bundled_store()
         self.store = store
+        self._converters: dict = {}
 
     @staticmethod
     def _term(term) -> Term | None:
@@ -123,15 +124,30 @@ class OxigraphBackend:
         result = self._execute(text, bindings)
         if not isinstance(result, pyoxigraph.QuerySolutions):
             return None
-        by_type = {
-            pyoxigraph.NamedNode: lambda t: iri(t.value),
-            pyoxigraph.Literal: lambda t: literal(t.value, _plain(t.datatype.value)),
-            pyoxigraph.BlankNode: lambda t: f"_:{t.value}",
-            type(None): lambda t: None,
-        }
+        convert = self._value_converter(iri, literal)
         names = [v.value for v in result.variables]
-        rows = [dict(zip(names, [by_type[type(t)](t) for t in solution])) for solution in result]
+        rows = [dict(zip(names, map(convert, solution))) for solution in result]
         return names, rows
+
+    def _value_converter(self, iri, literal):
+        """One function from a pyoxigraph term to a value, remembering recent terms: answers
+        repeat the same IRIs and literals, within a query and from one query to the next."""
+        key = (iri, literal)
+        convert = self._converters.get(key)
+        if convert is None:
+            import functools
+
+            import pyoxigraph
+
+            by_type = {
+                pyoxigraph.NamedNode: lambda t: iri(t.value),
+                pyoxigraph.Literal: lambda t: literal(t.value, _plain(t.datatype.value)),
+                pyoxigraph.BlankNode: lambda t: f"_:{t.value}",
+                type(None): lambda t: None,
+            }
+            convert = functools.lru_cache(maxsize=1 << 16)(lambda t: by_type[type(t)](t))
+            self._converters = {key: convert}  # one KnowledgeGraph at a time keeps its cache
+        return convert
 
 
 _CONVERTER = None
