@@ -136,3 +136,16 @@ def test_tables_render_in_every_format(kg):
     assert [r["termLabel"] for r in parsed] == [r["termLabel"] for r in rows]
     assert rows.render("tsv").splitlines()[0].split("\t") == rows.variables
     assert rows.render("table").rstrip().endswith("(2 rows)")
+
+
+def test_repeated_calls_answer_for_their_own_parameters():
+    kg = lmsgraph.connect()
+    first = kg.query("markers-of-entity", entity="lmsg:InflammatoryLeiomyosarcoma")
+    other = kg.query("markers-of-entity", entity="lmsg:EBVAssociatedSmoothMuscleTumour")
+    again = kg.query("markers-of-entity", entity="lmsg:InflammatoryLeiomyosarcoma")
+    assert {r["entity"] for r in first} == {"lmsg:InflammatoryLeiomyosarcoma"}
+    assert {r["entity"] for r in other} == {"lmsg:EBVAssociatedSmoothMuscleTumour"}
+    assert again == first and again[0]["marker"].label == first[0]["marker"].label
+    for _ in range(2):  # a name that does not resolve is refused every time, not remembered
+        with pytest.raises(UnknownName):
+            kg.query("markers-of-entity", entity="no such tumour")

@@ -194,6 +194,7 @@ class KnowledgeGraph:
         self.resolver = Resolver(backend)
         self._catalogue = None
         self._canned: dict = {}
+        self._calls: dict = {}
         self._label_source = _Labels(self.resolver)
         labels = self._label_source
         self._make_iri = lambda iri: Resource(iri, None, labels)
@@ -249,10 +250,27 @@ class KnowledgeGraph:
             raise DataError("not an external code (NCIT:C3158, ICDO:8890/3...) or an absolute IRI", field=field, value=value)
         return iri
 
+    def _prepared(self, name: str, params: dict[str, object]):
+        """The canned query and its bindings for ``name`` and ``params``, remembered between calls
+        (names resolve the same way for as long as the graph is the same)."""
+        try:
+            key = (name, tuple(params.items()))
+            return self._calls[key]
+        except KeyError:
+            pass
+        except TypeError:  # an unhashable value: nothing to remember the call by
+            query = self.canned(name)
+            return query, self.bindings(query, params)
+        query = self.canned(name)
+        prepared = query, self.bindings(query, params)
+        if len(self._calls) >= 1024:
+            self._calls.clear()
+        self._calls[key] = prepared
+        return prepared
+
     def query(self, name: str, **params) -> Table:
         """Run the canned query ``name`` with its parameters; typed rows."""
-        query = self.canned(name)
-        bindings = self.bindings(query, params)
+        query, bindings = self._prepared(name, params)
         fast = getattr(self.backend, "select_values", None)
         if fast is not None:
             answer = fast(query.text, bindings, self._make_iri, self._make_literal)

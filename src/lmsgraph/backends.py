@@ -73,6 +73,7 @@ class OxigraphBackend:
             store = bundled_store()
         self.store = store
         self._converters: dict = {}
+        self._natives: dict = {}
 
     @staticmethod
     def _term(term) -> Term | None:
@@ -94,7 +95,14 @@ class OxigraphBackend:
         """The store's answer to ``text`` with ``bindings`` substituted; errors as :class:`QueryError`."""
         import pyoxigraph
 
-        substitutions = {pyoxigraph.Variable(k): self._native(v) for k, v in (bindings or {}).items()}
+        substitutions = {}
+        for name, term in (bindings or {}).items():
+            native = self._natives.get(term)
+            if native is None:
+                if len(self._natives) >= 4096:
+                    self._natives.clear()
+                native = self._natives[term] = self._native(term)
+            substitutions[pyoxigraph.Variable(name)] = native
         try:
             return self.store.query(text, substitutions=substitutions)
         except SyntaxError as exc:
