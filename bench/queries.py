@@ -35,7 +35,7 @@ import time
 from pathlib import Path
 
 # The least a whole-registry aggregate can cost: one GROUP BY over the triples a cohort query
-# must read, with no join at all. Printed beside the cohort queries at each size.
+# must read, with no join at all. Printed after each size's table.
 FLOORS = {
     "cases by diagnosis": "SELECT ?d (COUNT(*) AS ?n) WHERE { ?case <https://w3id.org/lmsgraph/diagnosis> ?d } GROUP BY ?d",
     "marker results by marker": "SELECT ?m (COUNT(*) AS ?n) WHERE { ?r <https://w3id.org/lmsgraph/marker> ?m } GROUP BY ?m",

@@ -82,8 +82,13 @@ def python_value(term: Term | None, labels: dict[str, str] | None = None):
     if kind == "iri":
         return Resource(term[1], None, labels)
     if kind == "literal":
-        return literal_value(term[1], term[2]) if term[2] else term[1]
+        return _literal(term[1], term[2])
     return f"_:{term[1]}"
+
+
+def _literal(lexical: str, datatype: str | None):
+    """A literal's Python value: its lexical form when it has no datatype beyond a string."""
+    return literal_value(lexical, datatype) if datatype else lexical
 
 
 # The main questions, each a canned query and the kind of its parameter.
@@ -198,7 +203,6 @@ class KnowledgeGraph:
         self._label_source = _Labels(self.resolver)
         labels = self._label_source
         self._make_iri = lambda iri: Resource(iri, None, labels)
-        self._make_literal = lambda lexical, datatype: literal_value(lexical, datatype) if datatype else lexical
 
     # --- the catalogue -----------------------------------------------------------------
 
@@ -253,19 +257,18 @@ class KnowledgeGraph:
     def _prepared(self, name: str, params: dict[str, object]):
         """The canned query and its bindings for ``name`` and ``params``, remembered between calls
         (names resolve the same way for as long as the graph is the same)."""
+        key = (name, tuple(params.items()))
         try:
-            key = (name, tuple(params.items()))
-            return self._calls[key]
-        except KeyError:
-            pass
+            prepared = self._calls.get(key)
         except TypeError:  # an unhashable value: nothing to remember the call by
+            key = prepared = None
+        if prepared is None:
             query = self.canned(name)
-            return query, self.bindings(query, params)
-        query = self.canned(name)
-        prepared = query, self.bindings(query, params)
-        if len(self._calls) >= 1024:
-            self._calls.clear()
-        self._calls[key] = prepared
+            prepared = query, self.bindings(query, params)
+            if key is not None:
+                if len(self._calls) >= 1024:
+                    self._calls.clear()
+                self._calls[key] = prepared
         return prepared
 
     def query(self, name: str, **params) -> Table:
@@ -273,7 +276,7 @@ class KnowledgeGraph:
         query, bindings = self._prepared(name, params)
         fast = getattr(self.backend, "select_values", None)
         if fast is not None:
-            answer = fast(query.text, bindings, self._make_iri, self._make_literal)
+            answer = fast(query.text, bindings, self._make_iri, _literal)
             if answer is not None:
                 return Table(answer[1], answer[0], query.name)
         return self._table(self.backend.run(query.text, bindings), query.name)

@@ -72,8 +72,7 @@ class OxigraphBackend:
 
             store = bundled_store()
         self.store = store
-        self._converters: dict = {}
-        self._natives: dict = {}
+        self._converter = (None, None)  # (the iri and literal functions, their cached converter)
 
     @staticmethod
     def _term(term) -> Term | None:
@@ -95,14 +94,7 @@ class OxigraphBackend:
         """The store's answer to ``text`` with ``bindings`` substituted; errors as :class:`QueryError`."""
         import pyoxigraph
 
-        substitutions = {}
-        for name, term in (bindings or {}).items():
-            native = self._natives.get(term)
-            if native is None:
-                if len(self._natives) >= 4096:
-                    self._natives.clear()
-                native = self._natives[term] = self._native(term)
-            substitutions[pyoxigraph.Variable(name)] = native
+        substitutions = {pyoxigraph.Variable(k): self._native(v) for k, v in (bindings or {}).items()}
         try:
             return self.store.query(text, substitutions=substitutions)
         except SyntaxError as exc:
@@ -140,9 +132,8 @@ class OxigraphBackend:
     def _value_converter(self, iri, literal):
         """One function from a pyoxigraph term to a value, remembering recent terms: answers
         repeat the same IRIs and literals, within a query and from one query to the next."""
-        key = (iri, literal)
-        convert = self._converters.get(key)
-        if convert is None:
+        key, convert = self._converter
+        if key != (iri, literal):
             import functools
 
             import pyoxigraph
@@ -154,7 +145,7 @@ class OxigraphBackend:
                 type(None): lambda t: None,
             }
             convert = functools.lru_cache(maxsize=1 << 16)(lambda t: by_type[type(t)](t))
-            self._converters = {key: convert}  # one KnowledgeGraph at a time keeps its cache
+            self._converter = ((iri, literal), convert)  # one KnowledgeGraph at a time keeps its cache
         return convert
 
 
