@@ -20,13 +20,44 @@ def test_curated_files_hold_no_plain_edges(curated):
     assert not hand_hierarchy, f"hierarchy links written by hand (add classification claims): {hand_hierarchy}"
 
 
-def test_every_claim_yields_its_edge(graph):
+RESTRICTIONS = (LMSG.condition, LMSG.comparator, LMSG.lesionRole, LMSG.siteQualifier)
+
+
+def restricted(graph, claim) -> bool:
+    """A claim whose plain edge would say more than the claim: restricted, hedged, or from one case."""
+    return (any(graph.value(claim, p) is not None for p in RESTRICTIONS)
+            or graph.value(claim, LMSG.certainty) not in (None, LMSG.Stated)
+            or (claim, LMSG.evidenceBasis, LMSG.SingleCaseReport) in graph)
+
+
+def edge_of(graph, claim):
+    entity, feature = graph.value(claim, LMSG.aboutEntity), graph.value(claim, LMSG.feature)
+    relation = LMSG.lacksFeature if graph.value(claim, LMSG.polarity) == LMSG.Absent else graph.value(claim, LMSG.relation)
+    return entity, relation, feature
+
+
+def test_every_unrestricted_claim_yields_its_edge(graph):
     for claim in instances(graph, LMSG.Claim):
-        entity, feature = graph.value(claim, LMSG.aboutEntity), graph.value(claim, LMSG.feature)
-        if graph.value(claim, LMSG.polarity) == LMSG.Absent:
-            assert (entity, LMSG.lacksFeature, feature) in graph
-        else:
-            assert (entity, graph.value(claim, LMSG.relation), feature) in graph
+        if not restricted(graph, claim):
+            assert edge_of(graph, claim) in graph, claim
+
+
+def test_a_restricted_claim_yields_no_edge_that_says_more_than_it(graph):
+    """An edge exists only if some unrestricted claim gives it: conventional leiomyosarcoma is not
+    'at the liver' without its lesion role, nor inflammatory leiomyosarcoma 'of very good prognosis'
+    without the near-haploid condition and the hedge."""
+    claims = instances(graph, LMSG.Claim)
+    plain = {edge_of(graph, c) for c in claims if not restricted(graph, c)}
+    checked = 0
+    for claim in claims:
+        if restricted(graph, claim) and edge_of(graph, claim) not in plain:
+            assert edge_of(graph, claim) not in graph, claim
+            checked += 1
+    assert checked >= 20
+    assert (LMSG.ConventionalLeiomyosarcoma, LMSG.hasSite, LMSG.Liver) not in graph
+    assert (LMSG.InflammatoryLeiomyosarcoma, LMSG.hasPrognosis, LMSG.VeryGoodPrognosis) not in graph
+    assert (LMSG.InflammatoryLeiomyosarcoma, LMSG.hasImagingFinding, LMSG.Hyperintensity) not in graph
+    assert (LMSG.HepaticLeiomyosarcoma, LMSG.hasSite, LMSG.Liver) in graph
 
 
 def test_absent_claim_gives_lacks_feature_not_the_positive_edge(graph):
@@ -40,9 +71,17 @@ def test_derivation_on_a_small_graph():
         @prefix lmsg: <https://w3id.org/lmsgraph/> .
         lmsg:c1 lmsg:aboutEntity lmsg:E ; lmsg:relation lmsg:hasSite ; lmsg:feature lmsg:S ; lmsg:polarity lmsg:Present .
         lmsg:c2 lmsg:aboutEntity lmsg:E ; lmsg:relation lmsg:hasMarker ; lmsg:feature lmsg:M ; lmsg:polarity lmsg:Absent .
+        lmsg:c3 lmsg:aboutEntity lmsg:E ; lmsg:relation lmsg:hasSite ; lmsg:feature lmsg:L ; lmsg:polarity lmsg:Present ;
+                lmsg:lesionRole lmsg:MetastaticLesion .
+        lmsg:c4 lmsg:aboutEntity lmsg:E ; lmsg:relation lmsg:hasPrognosis ; lmsg:feature lmsg:P ; lmsg:polarity lmsg:Present ;
+                lmsg:certainty lmsg:Tentative .
+        lmsg:c5 lmsg:aboutEntity lmsg:E ; lmsg:relation lmsg:hasBehaviour ; lmsg:feature lmsg:B ; lmsg:polarity lmsg:Present ;
+                lmsg:certainty lmsg:Stated .
         lmsg:g1 lmsg:aboutEntity lmsg:E .
     """)
-    assert derive_edges(g) == 2
+    assert derive_edges(g) == 3
+    assert (LMSG.E, LMSG.hasBehaviour, LMSG.B) in g
+    assert (LMSG.E, LMSG.hasSite, LMSG.L) not in g and (LMSG.E, LMSG.hasPrognosis, LMSG.P) not in g
     assert (LMSG.E, LMSG.hasSite, LMSG.S) in g
     assert (LMSG.E, LMSG.lacksFeature, LMSG.M) in g
     assert (LMSG.E, LMSG.hasMarker, LMSG.M) not in g

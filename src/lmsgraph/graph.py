@@ -43,23 +43,26 @@ def add_mappings(graph: Graph, mset: MappingSet, *, path: object = None) -> int:
 
 
 def derive_edges(graph: Graph) -> int:
-    """Add the plain ``entity relation feature`` edge of every claim.
+    """Add the plain ``entity relation feature`` edge of every claim that yields one.
 
-    A claim whose polarity is absent yields ``entity lmsg:lacksFeature feature`` instead,
-    so a plain edge never says the opposite of its claim. Returns the number of edges added.
+    The rule (:mod:`lmsgraph.derivation`) runs on Oxigraph over a copy of the claims' own
+    triples. Returns the number of edges added.
     """
-    added = set()
-    for claim, entity in graph.subject_objects(LMSG.aboutEntity):
-        relation = graph.value(claim, LMSG.relation)
-        feature = graph.value(claim, LMSG.feature)
-        if relation is None or feature is None:
-            continue
-        if graph.value(claim, LMSG.polarity) == LMSG.Absent:
-            relation = LMSG.lacksFeature
-        added.add((entity, relation, feature))
-    for triple in added:
-        graph.add(triple)
-    return len(added)
+    import pyoxigraph
+    from rdflib import URIRef
+
+    from lmsgraph.derivation import DERIVED_EDGES, RULE_PROPERTIES
+
+    claims = Graph()
+    for name in RULE_PROPERTIES:
+        for triple in graph.triples((None, LMSG[name], None)):
+            claims.add(triple)
+    store = pyoxigraph.Store()
+    store.load(claims.serialize(format="nt", encoding="utf-8"), format=pyoxigraph.RdfFormat.N_TRIPLES)
+    before = len(graph)
+    for edge in store.query(DERIVED_EDGES):
+        graph.add((URIRef(edge.subject.value), URIRef(edge.predicate.value), URIRef(edge.object.value)))
+    return len(graph) - before
 
 
 def load_graph(*, derived: bool = True, mappings: bool = True) -> Graph:

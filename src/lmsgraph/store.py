@@ -1,25 +1,14 @@
 """The bundled graph loaded straight into an Oxigraph store, without going through rdflib.
 
 This is what the query layer and ``lmsgraph query`` use: Oxigraph parses the curated Turtle,
-the SSSOM table arrives as N-Triples, and the plain entity-to-feature edges are derived by a
-SPARQL update that says what :func:`lmsgraph.graph.derive_edges` says. A test keeps the two
-loaders giving isomorphic graphs.
+the SSSOM table arrives as N-Triples, and the plain entity-to-feature edges are derived by the
+rule of :mod:`lmsgraph.derivation`, the same query :func:`lmsgraph.graph.derive_edges` runs. A
+test keeps the two loaders giving isomorphic graphs.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-
-# The edge of every claim; a claim whose polarity is absent gives lmsg:lacksFeature instead.
-DERIVE_EDGES = """
-PREFIX lmsg: <https://w3id.org/lmsgraph/>
-INSERT { ?entity ?edge ?feature }
-WHERE {
-  ?claim lmsg:aboutEntity ?entity ; lmsg:relation ?relation ; lmsg:feature ?feature .
-  OPTIONAL { ?claim lmsg:polarity ?polarity }
-  BIND (IF(BOUND(?polarity) && ?polarity = lmsg:Absent, lmsg:lacksFeature, ?relation) AS ?edge)
-}
-"""
 
 
 #: Files Oxigraph reads itself, by suffix.
@@ -57,7 +46,9 @@ def bundled_store(*, derived: bool = True, mappings: bool = True, files: list[Pa
         text = mapping_ntriples(read_sssom(path), path=path)
         store.load(text.encode("utf-8"), format=pyoxigraph.RdfFormat.N_TRIPLES)
     if derived:
-        store.update(DERIVE_EDGES)
+        from lmsgraph.derivation import DERIVED_EDGES
+
+        store.extend([pyoxigraph.Quad(t.subject, t.predicate, t.object) for t in store.query(DERIVED_EDGES)])
     return store
 
 

@@ -1,0 +1,33 @@
+"""The one rule that turns claims into plain ``entity relation feature`` edges.
+
+A plain edge says less than its claim: it has no qualifiers. So a claim yields an edge only
+when the edge does not say more than the claim does:
+
+- a claim restricted by a condition, a comparator, a lesion role or a site qualifier yields
+  no edge (``conventional leiomyosarcoma has site liver`` would drop "as a metastasis");
+- a claim the source hedges (any certainty but stated) yields no edge;
+- a claim resting on a single case report yields no edge;
+- a claim whose polarity is absent yields ``entity lmsg:lacksFeature feature`` instead of its
+  relation, so an edge never says the opposite of its claim.
+
+The rule is one SPARQL query, run on Oxigraph whether the graph is a store
+(:mod:`lmsgraph.store`) or an rdflib graph (:func:`lmsgraph.graph.derive_edges`, which copies
+the claims' triples into a small store: rdflib's own engine takes about 40 times longer).
+"""
+
+#: The claim properties the rule reads.
+RULE_PROPERTIES = ("aboutEntity", "relation", "feature", "polarity", "condition", "comparator", "lesionRole",
+                   "siteQualifier", "certainty", "evidenceBasis")
+
+DERIVED_EDGES = """
+PREFIX lmsg: <https://w3id.org/lmsgraph/>
+CONSTRUCT { ?entity ?edge ?feature }
+WHERE {
+  ?claim lmsg:aboutEntity ?entity ; lmsg:relation ?relation ; lmsg:feature ?feature .
+  FILTER NOT EXISTS { ?claim lmsg:condition|lmsg:comparator|lmsg:lesionRole|lmsg:siteQualifier ?restriction }
+  FILTER NOT EXISTS { ?claim lmsg:certainty ?certainty . FILTER (?certainty != lmsg:Stated) }
+  FILTER NOT EXISTS { ?claim lmsg:evidenceBasis lmsg:SingleCaseReport }
+  OPTIONAL { ?claim lmsg:polarity ?polarity }
+  BIND (IF(BOUND(?polarity) && ?polarity = lmsg:Absent, lmsg:lacksFeature, ?relation) AS ?edge)
+}
+"""
