@@ -65,8 +65,10 @@ def test_build_writes_every_export(tmp_path, capsys):
     assert "OWL 2 DL profile: yes" in out and "HermiT: consistent" in out
     assert "SHACL (graph shapes, compiled engine): conforms; 0 violations" in out
     assert "SHACL (cases shapes, compiled engine): conforms; 0 violations" in out
-    assert "Markers of inflammatory leiomyosarcoma" in out and "desmin | present | variable" in out
-    assert "desmin | absent | usually" in out
+    assert "Markers of inflammatory leiomyosarcoma" in out and "  has marker desmin\n" in out
+    assert "polarity: absent; frequency: usually; certainty: stated; wording: \"usually not for desmin\"" in out
+    assert "in group: immunoreactive for smooth muscle actin, desmin and/or caldesmon" in out
+    assert "conventional leiomyosarcoma: has site liver" in out and "lesion role: metastatic lesion" in out
     names = sorted(p.name for p in (tmp_path / "out").iterdir())
     assert names == ["lmsgraph.jsonld", "lmsgraph.nt", "lmsgraph.owl", "lmsgraph.ttl", "mappings.sssom.tsv"]
 

@@ -13,7 +13,7 @@ from rdflib.compare import isomorphic
 import lmsgraph
 from lmsgraph.api import Resource, Table
 from lmsgraph.errors import DataError
-from lmsgraph.resolve import UnknownName
+from lmsgraph.resolve import UnknownName, WrongKind
 from lmsgraph.store import bundled_store
 
 
@@ -55,8 +55,36 @@ def test_unknown_names_suggest_the_closest(kg):
         kg.resolve("lmsg:Desmn")
     with pytest.raises(UnknownName, match="no term of the graph is mapped to NCIT:C0000000"):
         kg.resolve("NCIT:C0000000")
-    with pytest.raises(UnknownName, match="names no disease entity, only lmsg:Desmin"):
+    with pytest.raises(WrongKind, match=r"names lmsg:Desmin \(desmin, immunohistochemical marker\), not a disease entity; "
+                                         r"did you mean one of these \(disease entity names closest to it\): '"):
         kg.resolve("desmin", entities_only=True)
+
+
+def test_a_parameter_of_the_wrong_kind_is_an_error_not_an_empty_answer(kg):
+    with pytest.raises(WrongKind, match="names lmsg:Desmin .*not a disease entity") as caught:
+        kg.query("markers-of-entity", entity="desmin")
+    assert caught.value.field == "entity"
+    with pytest.raises(WrongKind, match="not a marker; did you mean one of these"):
+        kg.query("entities-by-marker", marker="inflammatory leiomyosarcoma", polarity="present")
+    with pytest.raises(UnknownName, match="unknown name: no polarity has it; did you mean .*'absent'"):
+        kg.query("entities-by-marker", marker="desmin", polarity="absnt")
+    with pytest.raises(WrongKind, match="not an anatomic site"):
+        kg.entities_at_site("desmin")
+
+
+def test_polarity_takes_positive_and_negative_as_well_as_present_and_absent(kg):
+    for absent in ("absent", "negative", "lmsg:Absent", "Negative"):
+        rows = kg.entities_with_marker("desmin", absent)
+        assert [(r["entityLabel"], r["frequency"]) for r in rows] == [("EBV-associated smooth muscle tumour", "usually")]
+    positive = {r["entityLabel"] for r in kg.entities_with_marker("desmin", "positive")}
+    assert positive == {r["entityLabel"] for r in kg.entities_with_marker("desmin", "present")}
+    assert positive == {"inflammatory leiomyosarcoma"}
+
+
+def test_the_sources_own_names_resolve(kg):
+    assert [m.curie for m in kg.resolve("EBV-associated leiomyosarcoma")] == ["lmsg:EBVAssociatedSmoothMuscleTumour"]
+    assert kg.resolve("EBV-associated leiomyosarcoma")[0].how == "related synonym"
+    assert [m.curie for m in kg.resolve("h-caldesmon", kind="marker")] == ["lmsg:Caldesmon"]
 
 
 def test_rows_are_typed_and_carry_labels_and_evidence(kg):
@@ -65,7 +93,11 @@ def test_rows_are_typed_and_carry_labels_and_evidence(kg):
     assert isinstance(desmin["marker"], Resource) and desmin["marker"].label == "desmin"
     assert desmin["marker"].iri == "https://w3id.org/lmsgraph/Desmin"
     assert desmin["polarity"] == "absent" and desmin["frequency"] == "usually"
-    assert desmin["source"].label and desmin["publication"].label  # evidence travels with the answer
+    # The evidence travels with the answer: the source document, and every publication it cites.
+    assert desmin["source"].label.startswith("WHO Classification of Tumours online")
+    assert "cites WHO Classification of Tumours of the Digestive System, 4th edition (2010)" in str(desmin["evidence"])
+    assert str(desmin["qualifiers"]) == 'polarity: absent; frequency: usually; certainty: stated; wording: "usually not for desmin"'
+    assert desmin["evidence"].as_json()["cited_publications"][0]["isbn"] == "978-92-832-2432-7"
     epi = kg.epidemiology("inflammatory leiomyosarcoma")
     assert any(isinstance(v, (int, Decimal)) and not isinstance(v, bool) for r in epi for v in r.values())
     assert isinstance(rows, Table) and rows.variables[0] == "entity"
@@ -75,7 +107,9 @@ def test_convenience_methods_answer_the_main_questions(kg):
     assert {r["entityLabel"] for r in kg.entities_with_marker("desmin", "absent")} == {"EBV-associated smooth muscle tumour"}
     assert kg.sites("hepatic leiomyosarcoma") and kg.genetics("inflammatory leiomyosarcoma")
     assert {r["kind"] for r in kg.findings("inflammatory leiomyosarcoma")} == {"gross", "microscopic", "imaging"}
-    assert kg.codes("leiomyosarcoma") and kg.differential("EBV-SMT") and kg.citations("EBV-SMT")
+    assert kg.codes("leiomyosarcoma") and kg.similar("EBV-SMT") and kg.citations("EBV-SMT")
+    assert [r["mimicLabel"] for r in kg.differential("inflammatory leiomyosarcoma")] == [
+        "benign and malignant soft tissue tumours of the deep soft tissue and retroperitoneum"]
     assert "lmsg:InflammatoryLeiomyosarcoma" in {r["subtype"] for r in kg.subtypes("leiomyosarcoma")}
     with pytest.raises(DataError, match="finding kind"):
         kg.findings("leiomyosarcoma", kind="smell")
@@ -84,7 +118,14 @@ def test_convenience_methods_answer_the_main_questions(kg):
 def test_entity_profile_numbers_its_citations(kg):
     [profile] = kg.entity("EBV-associated smooth muscle tumour")
     text = profile.to_text()
-    assert "has marker desmin (absent, usually)" in text
+    numbers = profile.numbers()
+    entry, book = (numbers[f"https://w3id.org/lmsgraph/{n}"]
+                   for n in ("source-who-liver-leiomyosarcoma-nos", "book-who-digestive-system-4th-edition"))
+    assert (f"    has marker desmin [{entry}, {book}]\n"
+            "        polarity: absent; frequency: usually; certainty: stated; wording: \"usually not for desmin\"\n"
+            f"        evidence: source [{entry}]; at \"hepatic leiomyosarcoma: histology\"; cites [{book}]; "
+            "claim lmsg:claim-ebv-smt-ihc-desmin-negative\n") in text
+    assert f"    [{book}] Bosman FT, Carneiro F, Hruban RH, Theise ND (eds). WHO Classification of Tumours of the Digestive System." in text
     assert "PMID 8620427" in text and "relatedMatch  NCIT:C27689" in text
     assert profile.as_dict()["label"] == "EBV-associated smooth muscle tumour"
     assert len(kg.entity("ICD-O:8890/3")) == 2

@@ -91,22 +91,6 @@ def _literal(lexical: str, datatype: str | None):
     return literal_value(lexical, datatype) if datatype else lexical
 
 
-# The main questions, each a canned query and the kind of its parameter.
-CONVENIENCE = {
-    "markers": "markers-of-entity",
-    "sites": "sites-of-entity",
-    "genetics": "genetics-and-etiology-of-entity",
-    "epidemiology": "epidemiology-of-entity",
-    "criteria": "diagnostic-criteria-of-entity",
-    "behaviour": "behaviour-and-prognosis-of-entity",
-    "treatment": "treatment-of-entity",
-    "citations": "citations-of-entity",
-    "codes": "external-codes-of-entity",
-    "subtypes": "subtypes-of-entity",
-    "ancestors": "ancestors-of-entity",
-    "differential": "entities-sharing-features",
-    "settings": "clinical-settings-of-entity",
-}
 FINDING_QUERIES = {
     "gross": "gross-findings-of-entity",
     "microscopic": "microscopic-findings-of-entity",
@@ -114,50 +98,87 @@ FINDING_QUERIES = {
 }
 
 
+class Citation(Resource):
+    """A citation IRI in an answer: a :class:`Resource` that tables show as its readable label."""
+
+    __slots__ = ("record",)
+
+    def __new__(cls, iri: str, record):
+        self = super().__new__(cls, iri, record.label)
+        self.record = record
+        return self
+
+    @property
+    def display(self) -> str:
+        return self.record.short()
+
+    @property
+    def reference(self) -> str:
+        """The full reference: authors, title, journal or publisher, year, volume, pages, identifiers."""
+        return self.record.full()
+
+
 @dataclass
 class EntityProfile:
-    """Everything the graph says about one entity, with the citations behind it."""
+    """Everything the graph says about one entity: what it is, its codes, and every claim in the
+    one rendering of :mod:`lmsgraph.claims`, with numbered citations."""
 
     entity: Resource
     definition: str | None
-    definition_source: Resource | None
+    definition_sources: list[str]
     synonyms: list[str]
+    related_synonyms: list[str]
     parents: list[Resource]
     subtypes: list[Resource]
     codes: Table
-    claims: Table
-    citations: Table
+    claims: list
+    citations: dict
     matched_by: str = ""
-    extra: dict = field(default_factory=dict)
+
+    def numbers(self) -> dict[str, int]:
+        """Citation numbers in order of first use: the definition's sources, then each claim's."""
+        numbers: dict[str, int] = {}
+        for iri in self.definition_sources:
+            numbers.setdefault(iri, len(numbers) + 1)
+        for claim in self.claims:
+            for iri in claim.citations():
+                numbers.setdefault(iri, len(numbers) + 1)
+        return numbers
 
     def as_dict(self) -> dict:
         from lmsgraph.tables import jsonable
 
-        def rows(table):
-            return [{k: jsonable(v) for k, v in row.items()} for row in table]
-
+        numbers = self.numbers()
+        rows = [{k: jsonable(v) for k, v in row.items()} for row in self.codes]
         return {
             "entity": str(self.entity), "iri": self.entity.iri, "label": self.entity.label,
             "matched_by": self.matched_by, "definition": self.definition,
-            "definition_source": jsonable(self.definition_source), "synonyms": self.synonyms,
+            "definition_sources": [{"number": numbers[s], **self._citation(s)} for s in self.definition_sources],
+            "synonyms": self.synonyms, "related_synonyms": self.related_synonyms,
             "parents": [jsonable(p) for p in self.parents], "subtypes": [jsonable(s) for s in self.subtypes],
-            "codes": rows(self.codes), "claims": rows(self.claims), "citations": rows(self.citations),
+            "codes": rows,
+            "claims": [c.as_json(self.citations, numbers) for c in self.claims],
+            "citations": [{"number": n, **self._citation(iri)} for iri, n in numbers.items()],
         }
 
-    def to_text(self) -> str:
-        """A readable profile: what the entity is, its codes, its claims with numbered citations."""
-        numbers: dict[str, int] = {}
-        for row in self.citations:
-            numbers.setdefault(row["citation"], len(numbers) + 1)
+    def _citation(self, iri: str) -> dict:
+        record = self.citations.get(iri)
+        return record.as_json() if record is not None else {"id": curie(iri), "iri": iri}
 
+    def to_text(self) -> str:
+        """A readable profile: what the entity is, its codes, then every claim by kind with all its
+        qualifiers, the source's words and numbered citations, and the references in full."""
+        numbers = self.numbers()
         lines = [f"{self.entity.label} ({self.entity})", f"  IRI: {self.entity.iri}"]
         if self.matched_by:
             lines.append(f"  matched by: {self.matched_by}")
         if self.definition:
-            src = f" [{numbers[self.definition_source]}]" if self.definition_source in numbers else ""
-            lines.append(f"  definition: {self.definition}{src}")
+            refs = ", ".join(str(numbers[s]) for s in self.definition_sources)
+            lines.append(f"  definition: {self.definition}" + (f" [{refs}]" if refs else ""))
         if self.synonyms:
             lines.append(f"  synonyms: {'; '.join(self.synonyms)}")
+        if self.related_synonyms:
+            lines.append(f"  related synonyms: {'; '.join(self.related_synonyms)}")
         if self.parents:
             lines.append(f"  is a: {'; '.join(f'{p.label} ({p})' for p in self.parents)}")
         if self.subtypes:
@@ -168,24 +189,23 @@ class EntityProfile:
                 status = f" [{row['status']}]" if row.get("status") else ""
                 label = f" {row['codeLabel']}" if row.get("codeLabel") else ""
                 lines.append(f"    {row['predicate'].split(':')[-1]:<13} {row['code']}{label}{status}")
-        claims: dict[str, tuple[dict, set[int]]] = {}
-        for row in self.claims:
-            entry = claims.setdefault(row["claim"], (row, set()))
-            entry[1].update(numbers[k] for k in (row.get("source"), row.get("publication")) if k in numbers)
         kind = None
-        for row, found in claims.values():
-            if row["kindLabel"] != kind:
-                kind = row["kindLabel"]
-                lines.append(f"  {kind}:")
-            qualifiers = ", ".join(str(q) for q in (row["polarity"], row["frequency"]) if q)
-            refs = "[" + ", ".join(map(str, sorted(found))) + "]" if found else ""
-            lines.append(f"    {row['relationLabel']} {row['featureLabel']} ({qualifiers}) {refs}".rstrip())
-        if self.citations:
+        for claim in self.claims:
+            heading = claim.kind.text() if claim.kind else "claim"
+            if heading != kind:
+                kind = heading
+                lines.append(f"  {kind}s:")
+            refs = ", ".join(str(numbers[c]) for c in claim.citations() if c in numbers)
+            lines.append(f"    {claim.statement()}" + (f" [{refs}]" if refs else ""))
+            lines.append(f"        {claim.qualifier_text()}")
+            lines.append(f"        evidence: {claim.evidence_text(self.citations, numbers)}; claim {claim.curie}")
+        if numbers:
             lines.append("  citations:")
-            for row in self.citations:
-                ids = ", ".join(f"{k.upper()} {row[k]}" for k in ("pmid", "doi", "isbn") if row.get(k))
-                status = f" [{row['status']}]" if row.get("status") else ""
-                lines.append(f"    [{numbers[row['citation']]}] {row['label']}{' (' + ids + ')' if ids else ''}{status}")
+            for iri, n in numbers.items():
+                record = self.citations.get(iri)
+                text = record.full() if record is not None else curie(iri)
+                status = record.status() if record is not None else None
+                lines.append(f"    [{n}] {text}" + (f" [identifiers: {status}]" if status else ""))
         return "\n".join(lines) + "\n"
 
 
@@ -200,6 +220,7 @@ class KnowledgeGraph:
         self._catalogue = None
         self._canned: dict = {}
         self._calls: dict = {}
+        self._claims = None
         self._label_source = _Labels(self.resolver)
         labels = self._label_source
         self._make_iri = lambda iri: Resource(iri, None, labels)
@@ -226,20 +247,24 @@ class KnowledgeGraph:
     def bindings(self, query, params: dict[str, object]) -> dict[str, Term]:
         """Check ``params`` against the query's header and turn them into RDF terms.
 
-        An ``iri`` parameter takes an IRI, a CURIE, an external code (``NCIT:C3158``) or a
-        label or synonym of the graph; a name that resolves to several terms is an error.
+        A parameter naming a term takes an IRI, a CURIE, an external code (``NCIT:C3158``) or a
+        label or synonym of the graph, and the term must be of the parameter's kind (a marker
+        for ``--marker``): a name of another kind is a :class:`DataError` that says what it
+        names and suggests names of the right kind. A name of several terms is an error too.
         """
-        from lmsgraph.queries import check_param_names
+        from lmsgraph.queries import PARAM_KINDS, check_param_names, param_kind
 
         bindings = {}
         for param in check_param_names(query, params):
             value = str(params[param.name])
-            if param.kind == "literal":
+            mode = PARAM_KINDS[param.kind][0]
+            if mode == "text":
                 bindings[param.name] = Term("literal", value)
-            elif param.name == "code":
+            elif mode == "code":
                 bindings[param.name] = Term("iri", self._code_iri(value, param.name))
             else:
-                bindings[param.name] = Term("iri", self.resolver.resolve_one(value, field=param.name).iri)
+                match = self.resolver.resolve_one(value, kind=param_kind(param.kind), field=param.name)
+                bindings[param.name] = Term("iri", match.iri)
         return bindings
 
     @staticmethod
@@ -272,14 +297,62 @@ class KnowledgeGraph:
         return prepared
 
     def query(self, name: str, **params) -> Table:
-        """Run the canned query ``name`` with its parameters; typed rows."""
+        """Run the canned query ``name`` with its parameters; typed rows.
+
+        A row that names a claim (a ``claim`` column) also gets ``qualifiers`` (every qualifier
+        of the claim, the source's words and notes) and ``evidence`` (the source document,
+        where in it, the reference numbers it prints and the publications it cites). A
+        ``citation`` column gets its full ``reference``.
+        """
         query, bindings = self._prepared(name, params)
         fast = getattr(self.backend, "select_values", None)
+        table = None
         if fast is not None:
             answer = fast(query.text, bindings, self._make_iri, _literal)
             if answer is not None:
-                return Table(answer[1], answer[0], query.name)
-        return self._table(self.backend.run(query.text, bindings), query.name)
+                table = Table(answer[1], answer[0], query.name)
+        if table is None:
+            table = self._table(self.backend.run(query.text, bindings), query.name)
+        return self._explained(table)
+
+    def _explained(self, table: Table) -> Table:
+        """The rows with their claims' qualifiers and evidence, and citations made readable."""
+        if not table:
+            return table
+        citation_columns = [v for v in table.variables
+                            if isinstance(table[0].get(v), Resource) and table[0][v].iri in self.claims.citations()]
+        if "claim" not in table.variables and not citation_columns:
+            return table
+        records = self.claims.citations()
+        views = self.claims.views() if "claim" in table.variables else {}
+        for row in table:
+            for column in citation_columns:
+                value = row.get(column)
+                if isinstance(value, Resource) and value.iri in records:
+                    row[column] = Citation(value.iri, records[value.iri])
+            if "citation" in citation_columns and row.get("citation") is not None:
+                row["reference"] = row["citation"].reference
+            claim = row.get("claim")
+            view = views.get(claim.iri) if isinstance(claim, Resource) else None
+            if view is not None:
+                from lmsgraph.claims import Cell
+
+                data = view.as_json(records)
+                row["qualifiers"] = Cell(view.qualifier_text(),
+                                         {"qualifiers": data["qualifiers"], "wording": data["wording"], "notes": data["notes"]})
+                row["evidence"] = Cell(view.evidence_text(records), data["evidence"])
+        extra = [c for c in ("qualifiers", "evidence") if views] + (["reference"] if "citation" in citation_columns else [])
+        table.variables += [c for c in extra if c not in table.variables]
+        return table
+
+    @property
+    def claims(self):
+        """Every claim of the graph, read once (:class:`lmsgraph.claims.ClaimIndex`)."""
+        if self._claims is None:
+            from lmsgraph.claims import ClaimIndex
+
+            self._claims = ClaimIndex(self)
+        return self._claims
 
     def sparql(self, text: str) -> Table | bool:
         """Run any SPARQL query: a :class:`Table` for SELECT (and CONSTRUCT, as subject/predicate/object rows), a bool for ASK."""
@@ -300,9 +373,12 @@ class KnowledgeGraph:
 
     # --- resolution and profiles -----------------------------------------------------------
 
-    def resolve(self, name: str, *, entities_only: bool = False):
-        """Every term a label, synonym, CURIE, external code or IRI names (see :mod:`lmsgraph.resolve`)."""
-        return self.resolver.resolve(name, entities_only=entities_only)
+    def resolve(self, name: str, *, entities_only: bool = False, kind: str | None = None):
+        """Every term a label, synonym, CURIE, external code or IRI names (see :mod:`lmsgraph.resolve`);
+        ``kind`` (a parameter kind such as ``marker``) keeps terms of that kind only."""
+        from lmsgraph.queries import param_kind
+
+        return self.resolver.resolve(name, entities_only=entities_only, kind=param_kind(kind) if kind else None)
 
     def entity(self, name: str) -> list[EntityProfile]:
         """The profile of every disease entity ``name`` names (an external code may name several)."""
@@ -313,20 +389,109 @@ class KnowledgeGraph:
         summary = self.query("entity-summary", entity=iri)
         first = summary[0] if summary else {}
         how = match.how if not match.predicate else f"{curie(match.code)} ({match.predicate})"
+        related = self.sparql(
+            "PREFIX oboInOwl: <http://www.geneontology.org/formats/oboInOwl#>\n"
+            f"SELECT ?synonym WHERE {{ <{iri}> oboInOwl:hasRelatedSynonym ?synonym }}")
         return EntityProfile(
             entity=Resource(iri, match.label),
             definition=first.get("definition"),
-            definition_source=first.get("definitionSource"),
+            definition_sources=sorted({r["definitionSource"].iri for r in summary if r.get("definitionSource")}),
             synonyms=sorted({r["synonym"] for r in summary if r.get("synonym")}),
+            related_synonyms=sorted({r["synonym"] for r in related}),
             parents=sorted({r["parent"] for r in summary if r.get("parent")}),
             subtypes=[r["subtype"] for r in self.query("subtypes-of-entity", entity=iri)],
             codes=self.query("external-codes-of-entity", entity=iri),
-            claims=self.query("entity-profile", entity=iri),
-            citations=self.query("citations-of-entity", entity=iri),
+            claims=self.claims.of_entity(iri),
+            citations=self.claims.citations(),
             matched_by=how,
         )
 
-    # --- the main questions ------------------------------------------------------------
+    # --- the main questions: each a canned query with the entity's claims -----------------
+
+    def _about(self, name: str, entity: str) -> Table:
+        return self.query(name, entity=entity)
+
+    def markers(self, entity: str) -> Table:
+        """Immunohistochemical markers of ``entity`` (a name, CURIE, code or IRI), with every qualifier and the evidence."""
+        return self._about("markers-of-entity", entity)
+
+    def sites(self, entity: str) -> Table:
+        """Anatomic sites, with lesion role and every other qualifier."""
+        return self._about("sites-of-entity", entity)
+
+    def genetics(self, entity: str) -> Table:
+        """Genetic features, pathogenesis and etiology."""
+        return self._about("genetics-and-etiology-of-entity", entity)
+
+    def epidemiology(self, entity: str) -> Table:
+        """Occurrence, age with its numbers, sex and populations."""
+        return self._about("epidemiology-of-entity", entity)
+
+    def criteria(self, entity: str) -> Table:
+        """Diagnostic criteria with their criteria set, edition and how they combine."""
+        return self._about("diagnostic-criteria-of-entity", entity)
+
+    def behaviour(self, entity: str) -> Table:
+        """Behaviour and prognosis, with conditions, comparators and certainty."""
+        return self._about("behaviour-and-prognosis-of-entity", entity)
+
+    def treatment(self, entity: str) -> Table:
+        """Treatments; their outcomes are in the qualifiers."""
+        return self._about("treatment-of-entity", entity)
+
+    def settings(self, entity: str) -> Table:
+        """Clinical settings and the origin of the tumour cells."""
+        return self._about("clinical-settings-of-entity", entity)
+
+    def history(self, entity: str) -> Table:
+        """Events in the history of the entity's recognition, with their years."""
+        return self._about("history-of-entity", entity)
+
+    def presentation(self, entity: str) -> Table:
+        """How patients present."""
+        return self._about("clinical-presentation-of-entity", entity)
+
+    def report_items(self, entity: str) -> Table:
+        """What a radiology report on the entity should describe."""
+        return self._about("radiology-report-items-of-entity", entity)
+
+    def evidence_gaps(self, entity: str) -> Table:
+        """Aspects on which the source says knowledge is limited."""
+        return self._about("evidence-gaps-of-entity", entity)
+
+    def diagnosis(self, entity: str) -> Table:
+        """What the diagnosis rests on, and the work-up a lesion needs."""
+        return self._about("diagnosis-and-work-up-of-entity", entity)
+
+    def differential(self, entity: str) -> Table:
+        """Conditions that can mimic the entity."""
+        return self._about("differential-diagnosis-of-entity", entity)
+
+    def classification(self, entity: str) -> Table:
+        """The entities a source places this one under, or describes it as a form of."""
+        return self._about("classification-of-entity", entity)
+
+    def similar(self, entity: str) -> Table:
+        """Other entities sharing present features with this one, most shared first."""
+        return self._about("entities-sharing-features", entity)
+
+    def claims_of(self, entity: str) -> Table:
+        """Every claim about the entity, of every kind."""
+        return self._about("entity-profile", entity)
+
+    def citations(self, entity: str) -> Table:
+        """Every document and publication behind the entity's claims, with full references."""
+        return self._about("citations-of-entity", entity)
+
+    def codes(self, entity: str) -> Table:
+        """External codes of the entity, with mapping predicate and verification status."""
+        return self._about("external-codes-of-entity", entity)
+
+    def subtypes(self, entity: str) -> Table:
+        return self._about("subtypes-of-entity", entity)
+
+    def ancestors(self, entity: str) -> Table:
+        return self._about("ancestors-of-entity", entity)
 
     def findings(self, entity: str, kind: str | None = None) -> Table:
         """Gross, microscopic and imaging findings (or one ``kind``), with evidence."""
@@ -342,31 +507,22 @@ class KnowledgeGraph:
         return Table(rows, variables, "findings")
 
     def entities_with_marker(self, marker: str, polarity: str = "present") -> Table:
-        """Entities with a claim on ``marker`` of the given polarity (present or absent)."""
+        """Entities with a claim on ``marker`` of the given polarity (present or positive, absent or negative)."""
         return self.query("entities-by-marker", marker=marker, polarity=polarity)
 
     def entities_at_site(self, site: str) -> Table:
+        """Entities with a claim on ``site`` or a site below it, with the lesion role of each."""
         return self.query("entities-by-site", site=site)
 
     def entities_with_feature(self, feature: str) -> Table:
         return self.query("entities-by-feature", feature=feature)
 
+    def entities_with_virus(self, virus: str) -> Table:
+        return self.query("entities-by-virus", virus=virus)
+
     def entities_for_code(self, code: str) -> Table:
         """Terms mapped to an external code (``NCIT:C3158``, ``ICD-O:8890/3``...), with predicate and status."""
         return self.query("entities-by-external-code", code=code)
-
-
-def _convenience(method: str, query_name: str):
-    def run(self: KnowledgeGraph, entity: str) -> Table:
-        return self.query(query_name, entity=entity)
-
-    run.__name__ = method
-    run.__doc__ = f"The rows of the canned query ``{query_name}`` for ``entity`` (a name, CURIE, code or IRI)."
-    return run
-
-
-for _method, _query in CONVENIENCE.items():
-    setattr(KnowledgeGraph, _method, _convenience(_method, _query))
 
 
 def connect(backend: str = "oxigraph", *, endpoint: str | None = None, graph=None, store=None,
@@ -393,4 +549,4 @@ def connect(backend: str = "oxigraph", *, endpoint: str | None = None, graph=Non
     raise DataError("backend must be oxigraph, rdflib or remote", field="backend", value=backend)
 
 
-__all__ = ["EntityProfile", "KnowledgeGraph", "QueryError", "Resource", "Table", "connect", "python_value"]
+__all__ = ["Citation", "EntityProfile", "KnowledgeGraph", "QueryError", "Resource", "Table", "connect", "python_value"]

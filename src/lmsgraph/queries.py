@@ -17,7 +17,30 @@ from lmsgraph.errors import DataError
 from lmsgraph.headers import read_yaml_header
 from lmsgraph.resources import data_dir
 
-PARAM_KINDS = ("iri", "literal")
+LMSG_NS = "https://w3id.org/lmsgraph/"
+
+#: What each parameter kind takes, and how a value is turned into an RDF term: a term of the
+#: graph of that kind (a label, synonym, CURIE, external code or IRI naming it), an external
+#: code as given, or plain text.
+PARAM_KINDS = {
+    "entity": ("term", "a disease entity", ("DiseaseEntity",), "disease entity"),
+    "marker": ("term", "a marker", ("ImmunohistochemicalMarker", "MolecularMarker"), "marker"),
+    "site": ("term", "an anatomic site", ("AnatomicSite",), "anatomic site"),
+    "virus": ("term", "a virus", ("Virus",), "virus"),
+    "feature": ("term", "a vocabulary term", ("Feature",), "vocabulary term"),
+    "polarity": ("term", "a polarity (present or positive, absent or negative)", ("Polarity",), "polarity"),
+    "term": ("term", "a term of the graph", (), "term"),
+    "code": ("code", "an external code (NCIT:C3158, ICDO:8890/3...) or its IRI", (), "code"),
+    "text": ("text", "text", (), "text"),
+}
+
+
+def param_kind(name: str):
+    """The :class:`lmsgraph.resolve.Kind` of a parameter kind, for resolving names of that kind."""
+    from lmsgraph.resolve import Kind
+
+    mode, description, roots, noun = PARAM_KINDS[name]
+    return Kind(name, description, tuple(LMSG_NS + r for r in roots), noun)
 
 
 @dataclass(frozen=True)
@@ -50,7 +73,7 @@ def parse_query_file(path: Path) -> CannedQuery:
     params = []
     for name, spec in (meta.get("params") or {}).items():
         if not isinstance(spec, dict) or spec.get("kind") not in PARAM_KINDS or "example" not in spec:
-            raise DataError(f"parameter needs a kind ({' or '.join(PARAM_KINDS)}) and an example",
+            raise DataError(f"parameter needs a kind (one of {', '.join(PARAM_KINDS)}) and an example",
                             path=path, field=f"params.{name}", value=spec)
         params.append(Param(name, spec["kind"], str(spec["example"]), str(spec.get("description", ""))))
     return CannedQuery(name=path.stem, path=path, summary=str(meta["summary"]), text=text,

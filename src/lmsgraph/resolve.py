@@ -34,21 +34,30 @@ PREFIX_ALIASES = {
 INDEX_QUERY = """
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX oboInOwl: <http://www.geneontology.org/formats/oboInOwl#>
-PREFIX lmsg: <https://w3id.org/lmsgraph/>
-SELECT ?term ?name ?how ?entity WHERE {
+SELECT ?term ?name ?how WHERE {
   { ?term rdfs:label ?name . BIND ("label" AS ?how) }
   UNION { ?term oboInOwl:hasExactSynonym ?name . BIND ("synonym" AS ?how) }
+  UNION { ?term oboInOwl:hasRelatedSynonym ?name . BIND ("related synonym" AS ?how) }
   FILTER (STRSTARTS(STR(?term), "https://w3id.org/lmsgraph/"))
-  OPTIONAL { ?term rdfs:subClassOf+ lmsg:DiseaseEntity . BIND (true AS ?entity) }
+}
+"""
+
+# The class hierarchy and the typed qualifier values, read once: a term's kinds are its
+# ancestors (and, for a qualifier value, its class), worked out in Python.
+HIERARCHY_QUERY = """
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX lmsg: <https://w3id.org/lmsgraph/>
+SELECT ?term ?parent WHERE {
+  { ?term rdfs:subClassOf ?parent . FILTER (isIRI(?parent)) }
+  UNION { ?parent rdfs:subClassOf lmsg:QualifierValue . ?term a ?parent }
 }
 """
 
 TERM_QUERY = """
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX lmsg: <https://w3id.org/lmsgraph/>
-SELECT ?term ?name ?entity WHERE {
+SELECT ?term ?name ?ancestor WHERE {
   ?term rdfs:label ?name .
-  OPTIONAL { ?term rdfs:subClassOf+ lmsg:DiseaseEntity . BIND (true AS ?entity) }
+  OPTIONAL { { ?term rdfs:subClassOf+ ?ancestor } UNION { ?term a ?ancestor } FILTER (isIRI(?ancestor)) }
 }
 """
 
@@ -65,9 +74,28 @@ class UnknownName(DataError):
     """A name that no term of the graph has; the message lists the closest names."""
 
 
+class WrongKind(UnknownName):
+    """A name of a term of another kind than the one asked for (a marker where an entity is expected)."""
+
+
+@dataclass(frozen=True)
+class Kind:
+    """What a parameter takes: a ``description`` for messages and the ``roots`` a term must be below
+    (a subclass of one, or an instance of one). No roots: any term."""
+
+    name: str
+    description: str
+    roots: tuple[str, ...] = ()
+    noun: str = "term"
+
+
+ENTITY = Kind("entity", "a disease entity", (LMSG_NS + "DiseaseEntity",), "disease entity")
+
+
 @dataclass(frozen=True)
 class Match:
-    """One term a name resolved to, and how: ``iri``, ``curie``, ``label``, ``synonym`` or ``mapping``."""
+    """One term a name resolved to, and how: ``iri``, ``curie``, ``label``, ``synonym``,
+    ``related synonym`` or ``mapping``."""
 
     iri: str
     curie: str
@@ -139,21 +167,49 @@ class Resolver:
         self.backend = backend
         self._index: dict[str, list[tuple[str, str]]] | None = None
         self._labels: dict[str, str] = {}
-        self._entities: set[str] = set()
+        self._parents: dict[str, set[str]] | None = None
+        self._ancestors: dict[str, frozenset[str]] = {}
         self._mapped: dict[str, list[tuple[str, str]]] | None = None
-        self._resolved: dict[tuple[str, bool], Match] = {}
+        self._resolved: dict[tuple[str, str | None], Match] = {}
 
     def _load(self) -> None:
         if self._index is not None:
             return
         index: dict[str, list[tuple[str, str]]] = {}
-        for term, name, how, entity in self.backend.run(INDEX_QUERY).rows:
+        for term, name, how in self.backend.run(INDEX_QUERY).rows:
             index.setdefault(_normal(name.value), []).append((term.value, how.value))
             if how.value == "label":
                 self._labels.setdefault(term.value, name.value)
-            if entity is not None:
-                self._entities.add(term.value)
         self._index = index
+
+    def ancestors(self, iri: str) -> frozenset[str]:
+        """Every class above ``iri`` (its classes, for a qualifier value), read with one query for the graph."""
+        found = self._ancestors.get(iri)
+        if found is not None:
+            return found
+        if self._parents is None:
+            parents: dict[str, set[str]] = {}
+            for term, parent in self.backend.run(HIERARCHY_QUERY).rows:
+                parents.setdefault(term.value, set()).add(parent.value)
+            self._parents = parents
+        seen: set[str] = set()
+        todo = list(self._parents.get(iri, ()))
+        while todo:
+            node = todo.pop()
+            if node not in seen:
+                seen.add(node)
+                todo.extend(self._parents.get(node, ()))
+        found = self._ancestors[iri] = frozenset(seen)
+        return found
+
+    def is_a(self, iri: str, kind: Kind | None) -> bool:
+        """Whether ``iri`` is a term of ``kind`` (any term when the kind has no roots)."""
+        if kind is None or not kind.roots:
+            return True
+        return not self.ancestors(iri).isdisjoint(kind.roots)
+
+    def is_entity(self, iri: str) -> bool:
+        return self.is_a(iri, ENTITY)
 
     def _lookup(self, iri: str, how: str) -> list[Match]:
         """The term ``iri`` as a match, found with one small query instead of the whole index."""
@@ -163,7 +219,8 @@ class Resolver:
         if not rows:
             return []
         label = min(row[1].value for row in rows)
-        return [Match(iri, curie(iri), label, how, any(row[2] is not None for row in rows))]
+        self._ancestors.setdefault(iri, frozenset(row[2].value for row in rows if row[2] is not None))
+        return [Match(iri, curie(iri), label, how, self.is_entity(iri))]
 
     def _mappings(self) -> dict[str, list[tuple[str, str]]]:
         if self._mapped is None:
@@ -182,12 +239,8 @@ class Resolver:
         self._load()
         return self._labels
 
-    def is_entity(self, iri: str) -> bool:
-        self._load()
-        return iri in self._entities
-
     def _match(self, iri: str, how: str, predicate: str | None = None, code: str | None = None) -> Match:
-        return Match(iri, curie(iri), self._labels.get(iri, ""), how, iri in self._entities,
+        return Match(iri, curie(iri), self._labels.get(iri, ""), how, self.is_entity(iri),
                      curie(predicate) if predicate else None, code)
 
     def _by_code(self, code: str) -> list[Match]:
@@ -195,15 +248,19 @@ class Resolver:
         found = sorted(self._mappings().get(code, []), key=lambda tp: (rank.get(tp[1], 99), tp[0]))
         return [self._match(term, "mapping", predicate, code) for term, predicate in found]
 
-    def resolve(self, name: str, *, entities_only: bool = False, field: str | None = None) -> list[Match]:
+    def resolve(self, name: str, *, kind: Kind | None = None, entities_only: bool = False,
+                field: str | None = None) -> list[Match]:
         """Every term ``name`` names, best first; :class:`UnknownName` if none.
 
-        With ``entities_only``, only disease entities count, and a name of another kind of
-        term (a marker, a site) is an error that says so.
+        With a ``kind`` (``entities_only`` is the disease entity kind), only terms of that kind
+        count: a name of another kind of term (a marker where an entity is asked for) is a
+        :class:`WrongKind` error that says what the name is and suggests names of the kind.
         """
         from lmsgraph.ntriples import is_iri
         from lmsgraph.prefixes import expand_curie
 
+        if entities_only:
+            kind = ENTITY
         text = name.strip()
         if text.startswith("<") and text.endswith(">"):
             text = text[1:-1].strip()
@@ -222,7 +279,7 @@ class Resolver:
             if not is_iri(expanded):
                 raise UnknownName("not an IRI, a CURIE or a name of the graph", field=field, value=name)
             how = "curie" if expanded != text else "iri"
-            if self._index is None and not entities_only:
+            if self._index is None:
                 matches = self._lookup(expanded, how)
             if not matches:
                 self._load()
@@ -231,27 +288,37 @@ class Resolver:
                 else:
                     matches = self._by_code(expanded)
             if not matches:
-                raise UnknownName(f"no term of the graph has the IRI {expanded}{self._hint(text)}", field=field, value=name)
+                raise UnknownName(f"no term of the graph has the IRI {expanded}{self._hint(text, kind)}",
+                                  field=field, value=name)
         else:
             self._load()
             found = self._index.get(_normal(text), [])
-            matches = [self._match(term, how) for term, how in sorted(set(found), key=lambda th: (th[1] != "label", th[0]))]
+            order = {"label": 0, "synonym": 1, "related synonym": 2}
+            matches = [self._match(term, how) for term, how in
+                       sorted(set(found), key=lambda th: (order.get(th[1], 3), th[0]))]
             if not matches:
-                raise UnknownName(f"unknown name{self._hint(text)}", field=field, value=name)
-        if entities_only:
-            entities = [m for m in matches if m.is_entity]
-            if not entities:
-                kinds = ", ".join(f"{m.curie} ({m.label})" for m in matches)
-                raise UnknownName(f"names no disease entity, only {kinds}", field=field, value=name)
-            matches = entities
+                what = f"unknown name: no {kind.noun} has it" if kind and kind.roots else "unknown name"
+                raise UnknownName(f"{what}{self._hint(text, kind, always=bool(kind and kind.roots))}",
+                                  field=field, value=name)
+        if kind is not None and kind.roots:
+            wanted = [m for m in matches if self.is_a(m.iri, kind)]
+            if not wanted:
+                self._load()
+                what = "; ".join(f"{m.curie} ({self._describe(m)})" for m in matches)
+                raise WrongKind(f"names {what}, not {kind.description}{self._hint(text, kind, always=True)}",
+                                field=field, value=name)
+            matches = wanted
         return matches
 
-    def resolve_one(self, name: str, *, entities_only: bool = False, field: str | None = None) -> Match:
+    def resolve_one(self, name: str, *, kind: Kind | None = None, entities_only: bool = False,
+                    field: str | None = None) -> Match:
         """The single term ``name`` names; an error listing them if it names several."""
-        key = (name, entities_only)
+        if entities_only:
+            kind = ENTITY
+        key = (name, kind.name if kind else None)
         if key in self._resolved:
             return self._resolved[key]
-        matches = self.resolve(name, entities_only=entities_only, field=field)
+        matches = self.resolve(name, kind=kind, field=field)
         if len({m.iri for m in matches}) > 1:
             listed = "; ".join(f"{m.curie} ({m.label}{', ' + m.predicate if m.predicate else ''})" for m in matches)
             raise DataError(f"names several terms: {listed}; give one of them", field=field, value=name)
@@ -259,9 +326,35 @@ class Resolver:
             self._resolved[key] = matches[0]
         return matches[0]
 
-    def _hint(self, text: str) -> str:
-        names = list(self._index) + [curie(t) for t in self._labels]
+    def _describe(self, match: Match) -> str:
+        """A term's label and its vocabulary: ``desmin, a smooth muscle antigen``."""
+        above = self.ancestors(match.iri)
+        vocabularies = sorted(self._labels.get(a, curie(a)) for a in above
+                              if a in self._parents_of_feature() or a == ENTITY.roots[0])
+        kind_text = f", {vocabularies[0]}" if vocabularies else ""
+        return f"{match.label or match.curie}{kind_text}"
+
+    def _parents_of_feature(self) -> set[str]:
+        """The vocabularies: the classes right below lmsg:Feature, and the classes of qualifier values."""
+        self.ancestors(LMSG_NS + "Feature")
+        feature, qualifier = LMSG_NS + "Feature", LMSG_NS + "QualifierValue"
+        return {term for term, parents in (self._parents or {}).items() if feature in parents or qualifier in parents}
+
+    def _hint(self, text: str, kind: Kind | None = None, *, always: bool = False) -> str:
+        """``; did you mean ...?`` with the closest names, of the kind asked for if any."""
+        self._load()
+        if kind is not None and kind.roots:
+            names = [n for n, terms in self._index.items() if any(self.is_a(t, kind) for t, _ in terms)]
+            names += [curie(t) for t in self._labels if self.is_a(t, kind)]
+            label = f"; did you mean one of these ({kind.noun} names closest to it):"
+        else:
+            names = list(self._index) + [curie(t) for t in self._labels]
+            label = "; did you mean"
         close = difflib.get_close_matches(_normal(text), names, n=3, cutoff=0.6)
         if not close and ":" in text:
             close = difflib.get_close_matches(text, names, n=3, cutoff=0.6)
-        return f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+        if not close and always:
+            close = difflib.get_close_matches(_normal(text), names, n=3, cutoff=0.0)
+        if not close:
+            return ""
+        return f"{label} {', '.join(repr(c) for c in close)}?"

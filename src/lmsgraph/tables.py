@@ -12,7 +12,11 @@ FORMATS = ("table", "json", "csv", "tsv")
 
 
 def jsonable(value):
-    """A cell as JSON gives it: CURIEs and text as strings, numbers as numbers, dates in ISO form."""
+    """A cell as JSON gives it: CURIEs and text as strings, numbers as numbers, dates in ISO form,
+    and a cell computed from a claim (its qualifiers, its evidence) as a structure."""
+    as_json = getattr(value, "as_json", None)
+    if as_json is not None:
+        return as_json()
     if value is None or isinstance(value, (bool, int, float)):
         return value
     if isinstance(value, Decimal):
@@ -22,8 +26,12 @@ def jsonable(value):
     return str(value)
 
 
-def cell(value) -> str:
-    """A cell as text: empty for unbound, ``true``/``false`` for booleans, numbers in plain form."""
+def cell(value, *, readable: bool = False) -> str:
+    """A cell as text: empty for unbound, ``true``/``false`` for booleans, numbers in plain form.
+    ``readable`` shows a citation by its label (``Bonatti et al. 2005, Transplant Proc``) rather
+    than its CURIE, as tables do; CSV and TSV keep the CURIE."""
+    if readable and getattr(value, "display", None):
+        return value.display
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -53,7 +61,7 @@ def render(table, fmt: str = "table") -> str:
         return out.getvalue()
     if fmt != "table":
         raise ValueError(f"format must be one of {', '.join(FORMATS)}, not {fmt!r}")
-    grid = [names] + [[" ".join(cell(row.get(n)).split()) for n in names] for row in table]
+    grid = [names] + [[" ".join(cell(row.get(n), readable=True).split()) for n in names] for row in table]
     widths = [max(len(r[i]) for r in grid) for i in range(len(names))]
     lines = ["  ".join(v.ljust(w) for v, w in zip(r, widths)).rstrip() for r in grid]
     lines.insert(1, "  ".join("-" * w for w in widths))

@@ -11,13 +11,13 @@ from lmsgraph.cli import CheckFailed, cli
 from lmsgraph.errors import DataError
 
 EXAMPLES = (
-    ("markers-of-entity", {"entity": "lmsg:InflammatoryLeiomyosarcoma"},
-     "Markers of inflammatory leiomyosarcoma", ("markerLabel", "polarity", "frequency", "wording")),
-    ("markers-of-entity", {"entity": "lmsg:EBVAssociatedSmoothMuscleTumour"},
-     "Markers of EBV-associated smooth muscle tumour", ("markerLabel", "polarity", "frequency", "wording")),
-    ("sites-of-entity", {"entity": "lmsg:InflammatoryLeiomyosarcoma"},
-     "Sites of inflammatory leiomyosarcoma", ("siteLabel", "frequency", "wording")),
-    ("entity-hierarchy", {}, "The entity hierarchy", ("entityLabel", "parentLabel")),
+    ("markers-of-entity", {"entity": "inflammatory leiomyosarcoma"}, "Markers of inflammatory leiomyosarcoma"),
+    ("markers-of-entity", {"entity": "EBV-associated smooth muscle tumour"}, "Markers of EBV-associated smooth muscle tumour"),
+    ("sites-of-entity", {"entity": "inflammatory leiomyosarcoma"}, "Sites of inflammatory leiomyosarcoma"),
+    ("entities-by-site", {"site": "liver"}, "Entities at the liver"),
+    ("behaviour-and-prognosis-of-entity", {"entity": "inflammatory leiomyosarcoma"},
+     "Behaviour and prognosis of inflammatory leiomyosarcoma"),
+    ("entity-hierarchy", {}, "The entity hierarchy"),
 )
 
 
@@ -76,15 +76,27 @@ def fail_on(problems: list[str], consequence: str = "") -> None:
 
 
 def print_examples(graph) -> None:
-    from lmsgraph.queries import catalogue, oxigraph_store, run_query
+    """Example answers, each claim in the one rendering every view uses: what it relates, every
+    qualifier and the source's words, then its evidence."""
+    from lmsgraph.api import KnowledgeGraph
+    from lmsgraph.backends import OxigraphBackend
+    from lmsgraph.queries import oxigraph_store
 
-    store = oxigraph_store(graph)
-    queries = catalogue()
-    for name, params, title, columns in EXAMPLES:
-        rows = run_query(queries[name], params, store)
+    kg = KnowledgeGraph(OxigraphBackend(oxigraph_store(graph)))
+    citations = kg.claims.citations()
+    for name, params, title in EXAMPLES:
+        rows = kg.query(name, **params)
         click.echo(f"\n{title} ({name}):")
         for row in rows:
-            click.echo("  " + " | ".join(str(row[c]) if row[c] is not None else "-" for c in columns))
+            if row.get("claim") is None:
+                click.echo("  " + " | ".join(str(v.label if hasattr(v, "label") and v.label else v)
+                                             for k, v in row.items() if not k.endswith("Label") and v is not None))
+                continue
+            view = kg.claims.claim(row["claim"].iri)
+            subject = f"{view.entity.text()}: " if "entity" not in params else ""
+            click.echo(f"  {subject}{view.statement()}")
+            click.echo(f"      {view.qualifier_text()}")
+            click.echo(f"      evidence: {view.evidence_text(citations)}")
 
 
 @cli.command()

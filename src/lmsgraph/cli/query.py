@@ -137,7 +137,12 @@ def query(ctx: click.Context, name: str, fmt: str, **backend) -> None:
     canned = find_query(name)
     params = parse_extra(ctx.args)
     kg = open_graph(**backend)
-    click.echo(kg.query(canned.name, **params).render(fmt), nl=False)
+    answer = kg.query(canned.name, **params)
+    click.echo(answer.render(fmt), nl=False)
+    if not answer:
+        asked = ", ".join(f"{k}={v!r}" for k, v in params.items())
+        click.echo(f"lmsgraph: no answer: the graph has no statement for {canned.name}"
+                   + (f" with {asked}" if asked else ""), err=True)
 
 
 @cli.command()

@@ -1,0 +1,485 @@
+"""One rendering of a claim, used by every view: entity profiles (text and JSON), canned-query
+rows, the command line's tables.
+
+A claim is read whole: every property it has is shown, sorted into the slot the schema gives
+the property (``lmsg:claimSlot``: core, qualifier, wording, evidence). A property without a
+slot is still shown, under its own label, so a new qualifier can never be dropped silently.
+A frequency is shown only where the source gives one; a claim without one says so.
+
+>>> import lmsgraph
+>>> from lmsgraph.claims import ClaimIndex
+>>> index = ClaimIndex(lmsgraph.connect())
+>>> view = index.claim("https://w3id.org/lmsgraph/claim-conventional-lms-site-liver-metastatic")
+>>> view.statement()
+'has site liver'
+>>> "lesion role: metastatic lesion" in view.qualifier_text()
+True
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+LMSG = "https://w3id.org/lmsgraph/"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+OWL_NAMED_INDIVIDUAL = "http://www.w3.org/2002/07/owl#NamedIndividual"
+DCTERMS_TITLE = "http://purl.org/dc/terms/title"
+
+# Labels of the few properties the graph borrows from RDF and RDFS and cannot label itself.
+BUILTIN_LABELS = {RDFS + "subClassOf": "is a", RDFS + "comment": "note", RDFS + "label": "label"}
+
+# The order qualifiers are shown in; any other qualifier follows, by its label.
+QUALIFIER_ORDER = tuple(LMSG + name for name in (
+    "polarity", "frequency", "certainty", "degree", "distribution", "grade", "variability",
+    "minValue", "maxValue", "unit", "year", "condition", "comparator", "lesionRole", "siteQualifier",
+    "exampleSite", "imagingModality", "imagingSequence", "outcome", "doesNotNecessarilyIndicate",
+    "evidenceBasis", "observedInCase", "inGroup", "inCriteriaSet"))
+CORE = {LMSG + "aboutEntity": "entity", LMSG + "relation": "relation", LMSG + "feature": "feature"}
+WORDING = LMSG + "qualifierWording"
+SOURCE, LOCATION, MARKERS = LMSG + "source", LMSG + "sourceLocation", LMSG + "sourceReferenceMarkers"
+PUBLICATION, ATTRIBUTION = LMSG + "citedPublication", LMSG + "attributionNote"
+EVIDENCE_LISTS = {SOURCE: "sources", LOCATION: "locations", MARKERS: "markers", PUBLICATION: "publications",
+                  ATTRIBUTION: "attribution"}
+NO_FREQUENCY = "not stated by the source"
+
+CLAIMS_QUERY = """
+PREFIX lmsg: <https://w3id.org/lmsgraph/>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT ?claim ?property ?value ?valueLabel WHERE {
+  ?kind rdfs:subClassOf lmsg:Claim .
+  ?claim a ?kind ; ?property ?value .
+  OPTIONAL { ?value rdfs:label ?valueLabel }
+}
+"""
+# Claim groups and criteria sets, which a claim's qualifiers point to.
+PARTS_QUERY = """
+PREFIX lmsg: <https://w3id.org/lmsgraph/>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT ?node ?property ?value ?valueLabel WHERE {
+  VALUES ?type { lmsg:ClaimGroup lmsg:DiagnosticCriteriaSet }
+  ?node a ?type ; ?property ?value .
+  OPTIONAL { ?value rdfs:label ?valueLabel }
+}
+"""
+SLOTS_QUERY = """
+PREFIX lmsg: <https://w3id.org/lmsgraph/>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT ?property ?slot ?label WHERE {
+  ?property lmsg:claimSlot ?slot .
+  OPTIONAL { ?property rdfs:label ?label }
+}
+"""
+CITATIONS_QUERY = """
+PREFIX lmsg: <https://w3id.org/lmsgraph/>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT ?citation ?type ?property ?value WHERE {
+  # Citation kinds sit one level below lmsg:Citation; a path here loses rows on Virtuoso 7.
+  { ?type rdfs:subClassOf lmsg:Citation } UNION { BIND (lmsg:Citation AS ?type) }
+  ?citation a ?type ; ?property ?value .
+}
+"""
+
+
+def plain(value) -> str:
+    """A value as a reader sees it: numbers without trailing zeros, dates in ISO form."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f") if value == value.to_integral_value() else str(value)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def json_value(value):
+    """A literal as JSON gives it: numbers as numbers, the rest as strings."""
+    if value is None or isinstance(value, (bool, int, float)):
+        return value
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return plain(value)
+
+
+@dataclass(frozen=True)
+class Value:
+    """One value of a claim's property: a term (``iri`` with its ``label``) or a literal."""
+
+    iri: str | None = None
+    label: str | None = None
+    literal: object = None
+    detail: str = ""
+
+    def text(self) -> str:
+        if self.iri is None:
+            return plain(self.literal)
+        from lmsgraph.resolve import curie
+
+        shown = self.label or curie(self.iri)
+        return f"{shown} ({self.detail})" if self.detail else shown
+
+    def as_json(self):
+        if self.iri is None:
+            return json_value(self.literal)
+        from lmsgraph.resolve import curie
+
+        out = {"id": curie(self.iri), "label": self.label}
+        if self.detail:
+            out["detail"] = self.detail
+        return out
+
+
+@dataclass
+class Citation:
+    """A bibliographic record, readable in a short and a full form."""
+
+    iri: str
+    types: set[str] = field(default_factory=set)
+    fields: dict[str, list] = field(default_factory=dict)
+
+    def first(self, name: str):
+        values = self.fields.get(name)
+        return values[0] if values else None
+
+    @property
+    def label(self) -> str:
+        from lmsgraph.resolve import curie
+
+        return plain(self.first("label") or curie(self.iri))
+
+    def short(self) -> str:
+        """The record's label, such as ``Bonatti et al. 2005, Transplant Proc``."""
+        return self.label
+
+    def full(self) -> str:
+        """A reference in the usual order: authors, title, journal or publisher, year, volume, pages, identifiers."""
+        get = lambda name: plain(self.first(name)) if self.first(name) is not None else ""  # noqa: E731
+        parts = []
+        authors = get("authors").replace("; ", ", ")
+        if authors:
+            parts.append(authors.rstrip(".") + ".")
+        title = get("title") or self.label
+        parts.append(title if title.endswith((".", "?", "!")) else title + ".")
+        if LMSG + "JournalArticle" in self.types:
+            where = get("journal")
+            if get("year"):
+                where += f". {get('year')}"
+            if get("volume"):
+                where += f";{get('volume')}"
+                if get("issue"):
+                    where += f"({get('issue')})"
+            if get("pages"):
+                where += f":{get('pages')}"
+            parts.append(where + ".")
+        else:
+            if get("edition"):
+                parts.append(f"{ordinal(get('edition'))} edition.")
+            publisher = get("publisher")
+            if get("revisedBy"):
+                publisher += f", last revised by {get('revisedBy')}"
+            if get("revisionDate"):
+                publisher += f" on {get('revisionDate')}"
+            if publisher and get("year"):
+                parts.append(f"{publisher}; {get('year')}.")
+            elif publisher or get("year"):
+                parts.append(f"{publisher or get('year')}.")
+        for name, prefix in (("pmid", "PMID "), ("pmcid", "PMCID "), ("doi", "doi:"), ("isbn", "ISBN ")):
+            if get(name):
+                parts.append(f"{prefix}{get(name)}.")
+        return " ".join(p for p in parts if p.strip(". "))
+
+    def status(self) -> str | None:
+        value = self.first("identifierStatus")
+        return plain(value) if value is not None else None
+
+    def as_json(self) -> dict:
+        from lmsgraph.resolve import curie
+
+        out = {"id": curie(self.iri), "iri": self.iri, "label": self.label, "reference": self.full()}
+        for name in ("title", "authors", "journal", "year", "volume", "issue", "pages", "edition", "publisher",
+                     "pmid", "pmcid", "doi", "isbn", "identifierStatus", "identifierEvidence", "fieldEvidence"):
+            values = self.fields.get(name)
+            if values:
+                out[name] = [json_value(v) for v in values] if name == "fieldEvidence" else json_value(values[0])
+        return out
+
+
+def ordinal(number) -> str:
+    n = int(number)
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+@dataclass
+class ClaimView:
+    """Everything one claim says, in the one rendering every view uses."""
+
+    iri: str
+    kind: Value | None = None
+    entity: Value | None = None
+    relation: Value | None = None
+    feature: Value | None = None
+    qualifiers: dict[str, list[Value]] = field(default_factory=dict)
+    qualifier_names: dict[str, str] = field(default_factory=dict)
+    wording: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
+    locations: list[str] = field(default_factory=list)
+    markers: list[str] = field(default_factory=list)
+    publications: list[str] = field(default_factory=list)
+    attribution: list[str] = field(default_factory=list)
+
+    @property
+    def curie(self) -> str:
+        from lmsgraph.resolve import curie
+
+        return curie(self.iri)
+
+    def citations(self) -> list[str]:
+        """The source documents, then the publications they cite, each once."""
+        return list(dict.fromkeys(self.sources + self.publications))
+
+    def statement(self) -> str:
+        """What the claim relates: ``has site liver``."""
+        relation = self.relation.text() if self.relation else "?"
+        feature = self.feature.text() if self.feature else "?"
+        return f"{relation} {feature}"
+
+    def qualifier_items(self) -> list[tuple[str, str]]:
+        """(name, value) pairs for every qualifier, in a fixed order. A range reads ``3 to 12
+        centimetre``; a claim without a frequency says the source gives none."""
+        q = dict(self.qualifiers)
+        low, high = q.get(LMSG + "minValue"), q.get(LMSG + "maxValue")
+        if low and high:
+            unit = q.pop(LMSG + "unit", None)
+            del q[LMSG + "minValue"], q[LMSG + "maxValue"]
+            q["range"] = [Value(literal=f"{low[0].text()} to {high[0].text()}" + (f" {unit[0].text()}" if unit else ""))]
+        if LMSG + "frequency" not in q:
+            q[LMSG + "frequency"] = [Value(literal=NO_FREQUENCY)]
+        order = {p: i for i, p in enumerate(QUALIFIER_ORDER)}
+        order["range"] = order[LMSG + "minValue"]
+        names = {**self.qualifier_names, "range": "range", LMSG + "frequency": "frequency"}
+        ranked = sorted(q, key=lambda p: (order.get(p, len(order)), names.get(p, p)))
+        return [(names.get(p, p), ", ".join(v.text() for v in q[p])) for p in ranked]
+
+    def qualifier_text(self) -> str:
+        """Every qualifier, the source's words and any note, on one line."""
+        parts = [f"{name}: {value}" for name, value in self.qualifier_items()]
+        parts += [f'wording: "{w}"' for w in self.wording]
+        parts += [f"note: {n}" for n in self.notes]
+        return "; ".join(parts)
+
+    def evidence_text(self, citations: dict[str, Citation], numbers: dict[str, int] | None = None) -> str:
+        """Where the claim comes from: numbered citations in a profile, short references elsewhere."""
+
+        def ref(iri: str) -> str:
+            if numbers is not None and iri in numbers:
+                return f"[{numbers[iri]}]"
+            record = citations.get(iri)
+            return record.short() if record else iri
+
+        parts = []
+        if self.sources:
+            parts.append("source " + ", ".join(ref(s) for s in self.sources))
+        if self.locations:
+            parts.append("at " + "; ".join(f'"{loc}"' for loc in self.locations))
+        if self.markers:
+            parts.append("reference markers " + ", ".join(self.markers))
+        if self.publications:
+            parts.append("cites " + ", ".join(ref(p) for p in self.publications))
+        parts += [f"attribution: {a}" for a in self.attribution]
+        return "; ".join(parts)
+
+    def one_line(self, citations: dict[str, Citation]) -> str:
+        return f"{self.statement()} ({self.qualifier_text()}) [{self.evidence_text(citations)}]"
+
+    def as_json(self, citations: dict[str, Citation], numbers: dict[str, int] | None = None) -> dict:
+        """The claim as JSON: every qualifier by property, the wording, notes and the evidence."""
+        from lmsgraph.resolve import curie
+
+        def one(v):
+            return v.as_json() if v else None
+
+        qualifiers = {curie(p): [v.as_json() for v in vals] for p, vals in self.qualifiers.items()}
+        if LMSG + "frequency" not in self.qualifiers:
+            qualifiers["lmsg:frequency"] = None
+        evidence = {
+            "sources": [citations[s].as_json() if s in citations else {"id": curie(s)} for s in self.sources],
+            "locations": self.locations, "reference_markers": self.markers,
+            "cited_publications": [citations[p].as_json() if p in citations else {"id": curie(p)}
+                                   for p in self.publications],
+            "attribution": self.attribution,
+        }
+        if numbers is not None:
+            evidence["citation_numbers"] = [numbers[c] for c in self.citations() if c in numbers]
+        return {
+            "claim": self.curie, "kind": one(self.kind), "entity": one(self.entity), "relation": one(self.relation),
+            "feature": one(self.feature), "statement": self.statement(), "qualifiers": qualifiers,
+            "qualifier_text": self.qualifier_text(), "wording": self.wording, "notes": self.notes, "evidence": evidence,
+        }
+
+
+class Cell:
+    """A table cell computed from a claim: its text in tables and CSV, a structure in JSON."""
+
+    __slots__ = ("text", "data")
+
+    def __init__(self, text: str, data):
+        self.text = text
+        self.data = data
+
+    def __str__(self) -> str:
+        return self.text
+
+    def __repr__(self) -> str:
+        return f"Cell({self.text!r})"
+
+    def __eq__(self, other) -> bool:
+        return str(self) == str(other)
+
+    def __hash__(self) -> int:
+        return hash(self.text)
+
+    def as_json(self):
+        return self.data
+
+
+class ClaimIndex:
+    """Every claim of a graph, read once with a handful of queries, rendered on demand."""
+
+    def __init__(self, kg):
+        self.kg = kg
+        self._views: dict[str, ClaimView] | None = None
+        self._citations: dict[str, Citation] | None = None
+
+    def _rows(self, text: str):
+        return self.kg.backend.run(text).rows
+
+    def citations(self) -> dict[str, Citation]:
+        """Every citation record, by IRI."""
+        if self._citations is None:
+            records: dict[str, Citation] = {}
+            for citation, kind, prop, value in self._rows(CITATIONS_QUERY):
+                record = records.setdefault(citation.value, Citation(citation.value))
+                record.types.add(kind.value)
+                name = "title" if prop.value == DCTERMS_TITLE else prop.value.rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+                values = record.fields.setdefault(name, [])
+                python = _python(value)
+                if python not in values:
+                    values.append(python)
+            for record in records.values():
+                for values in record.fields.values():
+                    values.sort(key=str)
+            self._citations = records
+        return self._citations
+
+    def views(self) -> dict[str, ClaimView]:
+        """Every claim, by IRI."""
+        if self._views is None:
+            slots, names = {}, {}
+            for prop, slot, label in self._rows(SLOTS_QUERY):
+                slots[prop.value] = slot.value.rsplit("/", 1)[-1]
+                if label is not None:
+                    names[prop.value] = _name(label.value)
+            details = self._parts()
+            views: dict[str, ClaimView] = {}
+            for claim, prop, value, label in self._rows(CLAIMS_QUERY):
+                view = views.setdefault(claim.value, ClaimView(claim.value))
+                self._place(view, prop.value, value, label, slots, names, details)
+            for view in views.values():
+                for values in view.qualifiers.values():
+                    values.sort(key=lambda v: v.text())
+                for listed in (view.wording, view.notes, view.locations, view.markers, view.attribution):
+                    listed.sort()
+                view.sources.sort()
+                view.publications.sort(key=lambda iri: self.citations().get(iri, Citation(iri)).label)
+            self._views = dict(sorted(views.items()))
+        return self._views
+
+    def claim(self, iri: str) -> ClaimView:
+        return self.views()[iri]
+
+    def of_entity(self, iri: str) -> list[ClaimView]:
+        """The claims about one entity, grouped by kind, then by feature."""
+        found = [v for v in self.views().values() if v.entity and v.entity.iri == iri]
+        return sorted(found, key=lambda v: (v.kind.text() if v.kind else "", v.statement(), v.iri))
+
+    def _parts(self) -> dict[str, str]:
+        """A short description of each claim group and criteria set: its logic, edition and book."""
+        props: dict[str, dict[str, list[str]]] = {}
+        for node, prop, value, label in self._rows(PARTS_QUERY):
+            key = prop.value.rsplit("/", 1)[-1]
+            text = label.value if label is not None else plain(_python(value))
+            if prop.value == LMSG + "publishedIn":
+                record = self.citations().get(value.value)
+                text = record.short() if record else text
+            props.setdefault(node.value, {}).setdefault(key, []).append(text)
+        details = {}
+        for node, p in props.items():
+            bits = []
+            if p.get("groupKind"):
+                bits.append(", ".join(sorted(p["groupKind"])))
+            if p.get("edition"):
+                bits.append("edition " + ", ".join(sorted(p["edition"])))
+            if p.get("criteriaCombination"):
+                bits.append("criteria combine: " + ", ".join(sorted(p["criteriaCombination"])))
+            if p.get("publishedIn"):
+                bits.append("published in " + ", ".join(sorted(p["publishedIn"])))
+            details[node] = "; ".join(bits)
+        return details
+
+    @staticmethod
+    def _place(view: ClaimView, prop: str, value, label, slots, names, details) -> None:
+        if prop == RDF_TYPE:
+            if value.value != OWL_NAMED_INDIVIDUAL and label is not None:
+                view.kind = Value(value.value, label.value)
+            return
+        if prop == RDFS + "comment":
+            _add(view.notes, value.value)
+            return
+        slot = slots.get(prop, "QualifierSlot")
+        if prop in CORE:
+            setattr(view, CORE[prop], _value(value, label, details))
+        elif slot == "WordingSlot":
+            _add(view.wording, value.value)
+        elif slot == "EvidenceSlot" and prop in EVIDENCE_LISTS:
+            _add(getattr(view, EVIDENCE_LISTS[prop]), value.value)
+        else:
+            _add(view.qualifiers.setdefault(prop, []), _value(value, label, details))
+            view.qualifier_names[prop] = names.get(prop, BUILTIN_LABELS.get(prop, prop))
+
+
+def _add(values: list, value) -> None:
+    """Append ``value`` unless it is there already (a term with two labels comes back twice)."""
+    if isinstance(value, Value):
+        if any(v.iri == value.iri and v.literal == value.literal for v in values):
+            return
+    elif value in values:
+        return
+    values.append(value)
+
+
+def _name(label: str) -> str:
+    """A property's label as a qualifier name: ``has lesion role`` reads ``lesion role``."""
+    return label[4:] if label.startswith("has ") else label
+
+
+def _python(term):
+    from lmsgraph.api import _literal
+
+    if term[0] == "literal":
+        return _literal(term[1], term[2])
+    return term[1]
+
+
+def _value(term, label, details) -> Value:
+    if term[0] == "iri":
+        text = label.value if label is not None else BUILTIN_LABELS.get(term[1])
+        return Value(iri=term[1], label=text, detail=details.get(term[1], ""))
+    if term[0] == "literal":
+        return Value(literal=_python(term))
+    return Value(literal=f"_:{term[1]}")
