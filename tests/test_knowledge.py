@@ -5,12 +5,15 @@ Constants name the nodes so that the assertions read as the sources do.
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
-from rdflib import OWL, RDF, RDFS, BNode, Literal
+from rdflib import DCTERMS, OWL, RDF, RDFS, BNode, Literal
 
-from lmsgraph.namespaces import LMSG, OBO
+import lmsgraph
+from lmsgraph.namespaces import LMSG, OBO, OBOINOWL
 from lmsgraph.stats import instances
 
 ILMS = LMSG.InflammatoryLeiomyosarcoma
@@ -247,3 +250,132 @@ def test_case_records(graph):
     for case in cases:
         assert graph.value(case, LMSG.synthetic) == Literal(False)
         assert graph.value(case, LMSG.describedIn) is not None
+
+
+# --- the corrections of the audit -------------------------------------------------------
+
+SOURCES = Path(__file__).resolve().parents[2] / "shared" / "sources"
+NUMBERED_WORKS = {1: WHO5, 5: HEAD_NECK_CASE_REPORT}
+
+
+def printed_numbers(markers) -> set[int]:
+    """``1,4-6`` -> {1, 4, 5, 6}."""
+    found = set()
+    for part in str(markers).split(","):
+        low, _, high = part.partition("-")
+        found.update(range(int(low), int(high or low) + 1))
+    return found
+
+
+def test_almost_always_qualifies_the_metastatic_nature_of_liver_involvement(graph):
+    site = one_claim(graph, CONVENTIONAL, LMSG.Liver)
+    assert graph.value(site, LMSG.lesionRole) == LMSG.MetastaticLesion and graph.value(site, LMSG.frequency) is None
+    metastatic = one_claim(graph, CONVENTIONAL, LMSG.Metastasis)
+    assert graph.value(metastatic, LMSG.frequency) == LMSG.AlmostAlways
+    assert graph.value(metastatic, LMSG.condition) == LMSG.Liver
+    rows = lmsgraph.connect().entities_at_site("liver")
+    conventional = [r for r in rows if r["entity"] == "lmsg:ConventionalLeiomyosarcoma"]
+    assert [(r["frequency"], r["role"]) for r in conventional] == [(None, "metastatic lesion")]
+    assert "lesion role: metastatic lesion" in str(conventional[0]["qualifiers"])
+
+
+def test_hedges_and_restrictions_are_data(graph):
+    assert graph.value(one_claim(graph, ILMS, LMSG.Adolescents), LMSG.certainty) == LMSG.Reported
+    pathogenesis = one_claim(graph, ILMS, LMSG.NearHaploidGenotype, relation=LMSG.hasPathogeneticFeature)
+    assert graph.value(pathogenesis, LMSG.certainty) == LMSG.Considered
+    assert graph.value(one_claim(graph, ILMS, LMSG.NearHaploidGenotype, relation=LMSG.hasGeneticFeature),
+                       RDFS.comment) is None, "the hedge is a claim of its own, not a comment"
+    multifocal = one_claim(graph, EBV_SMT, LMSG.Multifocality)
+    assert graph.value(multifocal, LMSG.doesNotNecessarilyIndicate) == LMSG.Metastasis
+    for infiltrate in (LMSG.LymphoidInfiltrate, LMSG.HistiocyticXanthomatousInfiltrate):
+        assert graph.value(one_claim(graph, ILMS, infiltrate), LMSG.variability) == LMSG.VariableComposition
+    mass = one_claim(graph, ILMS, LMSG.GrowingDeepSoftTissueMass)
+    assert graph.value(mass, LMSG.variability) == LMSG.InconstantDuration
+    assert graph.value(one_claim(graph, ILMS, LMSG.RelationToFasciaeAndMuscles), LMSG.condition) == LMSG.SoftTissue
+
+
+def test_no_frequency_where_the_source_gives_none(graph):
+    for claim in graph.subjects(RDF.type, LMSG.ImagingClaim):
+        assert graph.value(claim, LMSG.frequency) is None, "one case report gives no frequency"
+    for group in graph.subjects(LMSG.groupKind, LMSG.Alternatives):
+        for claim in graph.subjects(LMSG.inGroup, group):
+            assert graph.value(claim, LMSG.frequency) in (None, LMSG.Characteristic), claim
+    for feature in (LMSG.UnknownEtiology, LMSG.Malignant, LMSG.VeryRare, LMSG.MalePredilection):
+        for claim in claims(graph, ILMS, feature):
+            assert graph.value(claim, LMSG.frequency) is None, claim
+    assert not set(graph.subjects(LMSG.frequency, LMSG.Possible)) & set(graph.subjects(RDF.type, LMSG.ClinicalSettingClaim))
+
+
+def test_reference_markers_link_the_same_work_wherever_they_are_printed(graph):
+    refs = {r: graph.value(r, LMSG.refersTo) for r in graph.subjects(RDF.type, LMSG.NumberedReference)}
+    assert {graph.value(r, LMSG.referenceNumber).toPython(): w for r, w in refs.items()} == NUMBERED_WORKS
+    assert all(graph.value(r, LMSG.inDocument) == RADIOPAEDIA for r in refs)
+    checked = 0
+    for claim in set(graph.subjects(LMSG.source, RADIOPAEDIA)):
+        markers = graph.value(claim, LMSG.sourceReferenceMarkers)
+        printed = printed_numbers(markers) if markers is not None else set()
+        cited = set(graph.objects(claim, LMSG.citedPublication))
+        for number, work in NUMBERED_WORKS.items():
+            assert (work in cited) == (number in printed), f"{claim}: marker {number} and {work} disagree"
+        if not printed:
+            assert not cited, f"{claim} cites {cited} where the source prints no reference"
+        checked += 1
+    assert checked >= 60
+
+
+def test_criteria_sets_say_how_their_criteria_combine(graph):
+    combined = {s: graph.value(s, LMSG.criteriaCombination) for s in graph.subjects(RDF.type, LMSG.DiagnosticCriteriaSet)}
+    assert combined == {LMSG["criteria-inflammatory-leiomyosarcoma-who-5th-edition"]: LMSG.CombinationNotStated,
+                        LMSG["criteria-ebv-smooth-muscle-tumour-who-digestive-4th-edition"]: LMSG.EachSufficient}
+
+
+def test_definitions_say_only_what_their_sources_say(graph):
+    definition = lambda term: str(graph.value(term, OBO.IAO_0000115))  # noqa: E731
+    assert "separate entity" not in definition(EBV_SMT) and "not a variant" not in definition(EBV_SMT)
+    for variant in (LMSG.EpithelioidLeiomyosarcoma, LMSG.GranularCellLeiomyosarcoma, LMSG.MyxoidLeiomyosarcoma):
+        assert "named for" not in definition(variant)
+    assert "immunosuppressive drugs" not in definition(LMSG.ImmuneRestoration)
+    assert graph.value(LMSG.Caldesmon, LMSG.markerOfGene) is None, "the CALD1 record is unverified"
+    assert Literal("multilocular", lang="en") not in set(graph.objects(LMSG.Multifocality, OBOINOWL.hasExactSynonym))
+    terms = subclasses_below_vocabularies(graph)
+    assert len(terms) > 90
+    missing = sorted(t for t in terms if graph.value(t, LMSG.definitionSource) is None)
+    assert not missing, f"vocabulary terms whose definition names no source: {missing}"
+
+
+def subclasses_below_vocabularies(graph):
+    from lmsgraph.stats import subclasses
+
+    vocabularies = set(graph.subjects(RDFS.subClassOf, LMSG.Feature))
+    return subclasses(graph, LMSG.Feature) - vocabularies
+
+
+def test_records_say_nothing_unverified_about_each_other(graph):
+    for s, p, o in graph.triples((None, RDFS.comment, None)):
+        if "same patient" in str(o):
+            assert "not been verified" in str(o), s
+
+
+WORD = re.compile(r"[a-z0-9]+")
+BIBLIOGRAPHIC = {DCTERMS.title, LMSG.authors, LMSG.journal, LMSG.pages, LMSG.volume, LMSG.issue, LMSG.publisher}
+
+
+@pytest.mark.skipif(not SOURCES.is_dir(), reason="the source documents are kept in ../shared/sources, "
+                                                   "which is not beside this checkout")
+def test_no_literal_copies_eight_words_of_a_source(graph):
+    grams = set()
+    for path in sorted(SOURCES.glob("*.txt")):
+        words = WORD.findall(path.read_text(encoding="utf-8").lower())
+        grams |= {tuple(words[i:i + 8]) for i in range(len(words) - 7)}
+    assert len(grams) > 500
+    copied = []
+    citations = instances(graph, LMSG.Citation)
+    for s, p, o in graph:
+        if not isinstance(o, Literal) or p == LMSG.qualifierWording or p in BIBLIOGRAPHIC:
+            continue
+        if p == RDFS.label and s in citations:  # a record's label is its short reference
+            continue
+        words = WORD.findall(str(o).lower())
+        if any(tuple(words[i:i + 8]) in grams for i in range(len(words) - 7)):
+            copied.append(f"{s} {p}: {o}")
+    assert not copied, "rewrite in our own words:\n" + "\n".join(copied)

@@ -73,6 +73,12 @@ def test_cohort_query_over_your_own_case_records(capsys):
     (["query", "markers-of-entity", "--entity"], "--entity needs a value"),
     (["entity", "no such tumour"], "unknown name"),
     (["query", "markers", "--entity", "x", "--data", "missing.ttl"], "no such file"),
+    (["query", "markers-of-entity", "--entity", "desmin"],
+     "names lmsg:Desmin (desmin, immunohistochemical marker), not a disease entity; did you mean one of these"),
+    (["query", "entities-by-marker", "--marker", "liver", "--polarity", "negative"], "not a marker"),
+    (["query", "entities-by-marker", "--marker", "desmin", "--polarity", "sometimes"],
+     "unknown name: no polarity has it"),
+    (["query", "entities-by-site", "--site", "EBV-SMT"], "not an anatomic site"),
 ])
 def test_errors_are_clear_with_exit_2(capsys, args, message):
     code, out, err = run(capsys, *args)
@@ -121,3 +127,36 @@ def test_every_command_is_listed_for_lazy_loading():
     for module in set(COMMAND_MODULES.values()):
         importlib.import_module(f"lmsgraph.cli.{module}")
     assert set(cli.commands) == set(COMMAND_MODULES)
+
+
+def test_an_empty_answer_says_so_on_standard_error(capsys):
+    code, out, err = run(capsys, "query", "entities-by-marker", "--marker", "h-caldesmon", "--polarity", "negative")
+    assert code == 0 and "(0 rows)" in out
+    assert "no answer: the graph has no statement for entities-by-marker with marker='h-caldesmon'" in err
+    code, out, err = run(capsys, "query", "entities-by-marker", "--marker", "desmin", "--polarity", "negative",
+                         "--format", "csv")
+    assert code == 0 and err == "" and "lmsg:EBVAssociatedSmoothMuscleTumour" in out
+
+
+def test_tables_show_citations_readably_and_every_qualifier(capsys):
+    code, out, _ = run(capsys, "query", "sites-of-entity", "--entity", "conventional leiomyosarcoma")
+    assert code == 0
+    assert "WHO Classification of Tumours online: Leiomyosarcoma, NOS" in out and "lmsg:source-who" not in out
+    assert "lesion role: metastatic lesion" in out and "frequency: not stated by the source" in out
+    assert "almost always" not in out
+
+
+def test_entity_json_carries_every_qualifier_and_the_evidence(capsys):
+    code, out, _ = run(capsys, "entity", "inflammatory leiomyosarcoma", "--format", "json")
+    [profile] = json.loads(out)
+    size = next(c for c in profile["claims"] if c["claim"] == "lmsg:claim-ilms-gross-size")
+    q = size["qualifiers"]
+    assert (q["lmsg:minValue"], q["lmsg:maxValue"], q["lmsg:unit"][0]["label"]) == ([3], [12], "centimetre")
+    assert q["lmsg:evidenceBasis"][0]["label"] == "reported examples" and q["lmsg:frequency"] is None
+    first = next(c for c in profile["claims"] if c["claim"] == "lmsg:claim-ilms-history-first-description")
+    assert first["qualifiers"]["lmsg:year"] == [1995]
+    cited = {p["id"] for p in first["evidence"]["cited_publications"]}
+    assert cited == {"lmsg:article-merchant-1995", "lmsg:article-inflammatory-leiomyosarcoma-head-neck-2021"}
+    numbers = {c["number"]: c["id"] for c in profile["citations"]}
+    assert all(numbers[n] in cited | {"lmsg:source-radiopaedia-inflammatory-leiomyosarcoma"}
+               for n in first["evidence"]["citation_numbers"])

@@ -58,6 +58,29 @@ def test_ebv_smooth_muscle_tumour_has_no_exact_mapping():
     assert all(m.predicate_id != "skos:exactMatch" for m in rows)
 
 
+def test_every_row_gives_the_reason_for_its_predicate_and_no_placeholder_label():
+    for m in read_sssom(TABLE).mappings:
+        assert (m.comment or "").strip(), f"line {m.line}: say why {m.predicate_id} (comment column)"
+        assert m.object_label is None or not m.object_label.startswith("("), f"line {m.line}: placeholder label"
+
+
+@pytest.mark.parametrize("subject,obj,predicate,reason", [
+    ("lmsg:HepaticLeiomyosarcoma", "NCIT:C5756", "skos:closeMatch", "arising from"),
+    ("lmsg:HepaticLeiomyosarcoma", "MONDO:0003378", "skos:closeMatch", "logical definition"),
+    ("lmsg:ConventionalLeiomyosarcoma", "NCIT:C9428", "skos:closeMatch", "EBV-associated smooth muscle tumours"),
+    ("lmsg:ConventionalLeiomyosarcoma", "MONDO:0003348", "skos:closeMatch", "EBV-associated smooth muscle tumours"),
+    ("lmsg:ConventionalLeiomyosarcoma", "DOID:5253", "skos:closeMatch", "EBV-associated smooth muscle tumours"),
+    ("lmsg:Leiomyosarcoma", "ONCOTREE:LMS", "skos:narrowMatch", "soft tissue"),
+    ("lmsg:Histiocytes", "NCIT:C12563", "skos:exactMatch", "Histiocyte"),
+    ("lmsg:Histiocytes", "CL:0000864", "skos:closeMatch", "tissue-resident macrophage"),
+    ("lmsg:HeadAndNeck", "NCIT:C12418", "skos:exactMatch", "same region"),
+    ("lmsg:HeadAndNeck", "UBERON:0007811", "skos:closeMatch", "related synonym"),
+])
+def test_re_examined_mappings_carry_their_predicate_and_reason(subject, obj, predicate, reason):
+    [m] = [m for m in read_sssom(TABLE).mappings if (m.subject_id, m.object_id) == (subject, obj)]
+    assert m.predicate_id == predicate and reason in m.comment
+
+
 def test_at_most_one_exact_mapping_per_external_ontology():
     seen = {}
     for m in read_sssom(TABLE).mappings:

@@ -117,3 +117,18 @@ def test_a_quoted_csv_cell_may_span_lines(tmp_path):
     first = URIRef(path.resolve().as_uri() + "#R-1")
     assert str(graph.value(first, URIRef("http://www.w3.org/2000/01/rdf-schema#comment"))) == "first line\nsecond line"
     assert located.rows[URIRef(path.resolve().as_uri() + "#R-2")].endswith("row 3")
+
+
+def test_csv_terms_may_be_the_sources_own_names(tmp_path):
+    from rdflib import Graph
+
+    from lmsgraph.inputs import read_cases_csv
+    from lmsgraph.namespaces import LMSG
+
+    path = tmp_path / "names.csv"
+    path.write_text("case_id,diagnosis,markers_positive\nc1,EBV-associated leiomyosarcoma,h-caldesmon\n"
+                    "c2,leiomyosarcoma NOS,desmin\n")
+    graph = Graph()
+    read_cases_csv(graph, path)
+    assert set(graph.objects(None, LMSG.diagnosis)) == {LMSG.EBVAssociatedSmoothMuscleTumour, LMSG.Leiomyosarcoma}
+    assert set(graph.objects(None, LMSG.marker)) == {LMSG.Caldesmon, LMSG.Desmin}

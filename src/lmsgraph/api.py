@@ -16,7 +16,7 @@ and the ``publication`` it cites, whose ``.label`` names them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from lmsgraph.backends import QueryError, Solutions, Term
 from lmsgraph.errors import DataError
@@ -335,12 +335,7 @@ class KnowledgeGraph:
             claim = row.get("claim")
             view = views.get(claim.iri) if isinstance(claim, Resource) else None
             if view is not None:
-                from lmsgraph.claims import Cell
-
-                data = view.as_json(records)
-                row["qualifiers"] = Cell(view.qualifier_text(),
-                                         {"qualifiers": data["qualifiers"], "wording": data["wording"], "notes": data["notes"]})
-                row["evidence"] = Cell(view.evidence_text(records), data["evidence"])
+                row["qualifiers"], row["evidence"] = _claim_cells(view, records)
         extra = [c for c in ("qualifiers", "evidence") if views] + (["reference"] if "citation" in citation_columns else [])
         table.variables += [c for c in extra if c not in table.variables]
         return table
@@ -523,6 +518,18 @@ class KnowledgeGraph:
     def entities_for_code(self, code: str) -> Table:
         """Terms mapped to an external code (``NCIT:C3158``, ``ICD-O:8890/3``...), with predicate and status."""
         return self.query("entities-by-external-code", code=code)
+
+
+def _claim_cells(view, records):
+    """The ``qualifiers`` and ``evidence`` cells of a row naming a claim."""
+    from lmsgraph.claims import Cell
+
+    def qualifiers():
+        data = view.as_json(records)
+        return {"qualifiers": data["qualifiers"], "wording": data["wording"], "notes": data["notes"]}
+
+    return (Cell(view.qualifier_text, qualifiers),
+            Cell(lambda: view.evidence_text(records), lambda: view.as_json(records)["evidence"]))
 
 
 def connect(backend: str = "oxigraph", *, endpoint: str | None = None, graph=None, store=None,

@@ -19,8 +19,6 @@ True
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
-from decimal import Decimal
 
 LMSG = "https://w3id.org/lmsgraph/"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -85,24 +83,18 @@ SELECT ?citation ?type ?property ?value WHERE {
 
 def plain(value) -> str:
     """A value as a reader sees it: numbers without trailing zeros, dates in ISO form."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, Decimal):
-        return format(value.normalize(), "f") if value == value.to_integral_value() else str(value)
+    from lmsgraph.tables import cell
+
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value)
+    return cell(value)
 
 
 def json_value(value):
     """A literal as JSON gives it: numbers as numbers, the rest as strings."""
-    if value is None or isinstance(value, (bool, int, float)):
-        return value
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    return plain(value)
+    from lmsgraph.tables import jsonable
+
+    return jsonable(value)
 
 
 @dataclass(frozen=True)
@@ -294,9 +286,6 @@ class ClaimView:
         parts += [f"attribution: {a}" for a in self.attribution]
         return "; ".join(parts)
 
-    def one_line(self, citations: dict[str, Citation]) -> str:
-        return f"{self.statement()} ({self.qualifier_text()}) [{self.evidence_text(citations)}]"
-
     def as_json(self, citations: dict[str, Citation], numbers: dict[str, int] | None = None) -> dict:
         """The claim as JSON: every qualifier by property, the wording, notes and the evidence."""
         from lmsgraph.resolve import curie
@@ -324,13 +313,20 @@ class ClaimView:
 
 
 class Cell:
-    """A table cell computed from a claim: its text in tables and CSV, a structure in JSON."""
+    """A table cell computed from a claim: its text in tables and CSV, a structure in JSON. Both
+    are made when first asked for, so an answer nobody prints costs a dictionary look-up."""
 
-    __slots__ = ("text", "data")
+    __slots__ = ("_text", "_data", "_make_text", "_make_data")
 
-    def __init__(self, text: str, data):
-        self.text = text
-        self.data = data
+    def __init__(self, make_text, make_data):
+        self._text = self._data = None
+        self._make_text, self._make_data = make_text, make_data
+
+    @property
+    def text(self) -> str:
+        if self._text is None:
+            self._text = self._make_text()
+        return self._text
 
     def __str__(self) -> str:
         return self.text
@@ -345,7 +341,9 @@ class Cell:
         return hash(self.text)
 
     def as_json(self):
-        return self.data
+        if self._data is None:
+            self._data = self._make_data()
+        return self._data
 
 
 class ClaimIndex:

@@ -118,12 +118,19 @@ def _term_index() -> tuple[dict[str, tuple[str, ...]], tuple[str, ...]]:
 
     graph = Graph().parse(data=vocabulary_ntriples(), format="nt")
     index: dict[str, set[str]] = {}
+    related: dict[str, set[str]] = {}
     for cls in graph.subjects(RDF.type, OWL.Class):
         if not str(cls).startswith(LMSG_NS):
             continue
         for prop in (RDFS.label, OBOINOWL.hasExactSynonym):
             for name in graph.objects(cls, prop):
                 index.setdefault(str(name).strip().lower(), set()).add(str(cls))
+        for name in graph.objects(cls, OBOINOWL.hasRelatedSynonym):
+            related.setdefault(str(name).strip().lower(), set()).add(str(cls))
+    # A related synonym (the sources' own "EBV-associated leiomyosarcoma") names a term only
+    # where no label or exact synonym has the same text.
+    for name, classes in related.items():
+        index.setdefault(name, classes)
     frozen = {k: tuple(sorted(v)) for k, v in index.items()}
     return frozen, tuple(sorted(frozen))
 

@@ -85,10 +85,15 @@ def queries(fmt: str, tag: str | None) -> None:
                                             "description": p.description} for p in q.params]}
                                for q in found], indent=2))
         return
+    from lmsgraph.queries import PARAM_KINDS
+
     for q in found:
         params = " ".join(f"--{p.name} {p.example!r}" if " " in p.example else f"--{p.name} {p.example}" for p in q.params)
         click.echo(f"{q.name}  {params}".rstrip())
         click.echo(f"    {q.summary}")
+        if q.params:
+            kinds = "; ".join(f"--{p.name} takes {PARAM_KINDS[p.kind][1]}" for p in q.params)
+            click.echo(f"    {kinds}")
     click.echo(f"({len(found)} queries; run one with: lmsgraph query NAME --PARAM VALUE)")
 
 
@@ -167,6 +172,8 @@ def sparql(file, fmt: str, **backend) -> None:
         click.echo("true" if answer else "false")
         return
     click.echo(answer.render(fmt), nl=False)
+    if not answer:
+        click.echo("lmsgraph: no answer: the query matched nothing in the graph", err=True)
 
 
 @cli.command()
