@@ -249,3 +249,11 @@ def test_cohort_counts_match_a_count_made_in_python(graph, cohort_backends):
         below = set(graph.transitive_subjects(RDFS.subClassOf, URIRef(entity)))
         expected = sum(n for d, n in diagnoses.items() if d in below)
         assert with_cases[entity] - bundled[entity] == expected, entity
+
+
+@pytest.mark.parametrize("name", ["inflammatory leiomyosarcoma", "EBV-associated smooth muscle tumour",
+                                  "conventional leiomyosarcoma"])
+def test_an_entity_profile_reads_the_same_on_every_backend(backends, name):
+    profiles = {backend: [p.to_text() for p in kg.entity(name)] for backend, kg in backends.items()}
+    assert profiles["oxigraph"] == profiles["rdflib"] == profiles["remote"]
+    assert "frequency: not stated by the source" in profiles["oxigraph"][0]

@@ -91,6 +91,10 @@ def _literal(lexical: str, datatype: str | None):
     return literal_value(lexical, datatype) if datatype else lexical
 
 
+RELATED_SYNONYMS = """
+PREFIX oboInOwl: <http://www.geneontology.org/formats/oboInOwl#>
+SELECT ?entity ?synonym WHERE { ?entity oboInOwl:hasRelatedSynonym ?synonym }
+"""
 FINDING_QUERIES = {
     "gross": "gross-findings-of-entity",
     "microscopic": "microscopic-findings-of-entity",
@@ -252,18 +256,18 @@ class KnowledgeGraph:
         for ``--marker``): a name of another kind is a :class:`DataError` that says what it
         names and suggests names of the right kind. A name of several terms is an error too.
         """
-        from lmsgraph.queries import PARAM_KINDS, check_param_names, param_kind
+        from lmsgraph.queries import PARAM_KINDS, check_param_names
 
         bindings = {}
         for param in check_param_names(query, params):
             value = str(params[param.name])
-            mode = PARAM_KINDS[param.kind][0]
-            if mode == "text":
+            kind = PARAM_KINDS[param.kind]
+            if kind.mode == "text":
                 bindings[param.name] = Term("literal", value)
-            elif mode == "code":
+            elif kind.mode == "code":
                 bindings[param.name] = Term("iri", self._code_iri(value, param.name))
             else:
-                match = self.resolver.resolve_one(value, kind=param_kind(param.kind), field=param.name)
+                match = self.resolver.resolve_one(value, kind=kind, field=param.name)
                 bindings[param.name] = Term("iri", match.iri)
         return bindings
 
@@ -319,8 +323,9 @@ class KnowledgeGraph:
         """The rows with their claims' qualifiers and evidence, and citations made readable."""
         if not table:
             return table
-        citation_columns = [v for v in table.variables
-                            if isinstance(table[0].get(v), Resource) and table[0][v].iri in self.claims.citations()]
+        firsts = {v: next((row[v] for row in table if row.get(v) is not None), None) for v in table.variables}
+        citation_columns = [v for v, value in firsts.items()
+                            if isinstance(value, Resource) and value.iri in self.claims.citations()]
         if "claim" not in table.variables and not citation_columns:
             return table
         records = self.claims.citations()
@@ -371,9 +376,9 @@ class KnowledgeGraph:
     def resolve(self, name: str, *, entities_only: bool = False, kind: str | None = None):
         """Every term a label, synonym, CURIE, external code or IRI names (see :mod:`lmsgraph.resolve`);
         ``kind`` (a parameter kind such as ``marker``) keeps terms of that kind only."""
-        from lmsgraph.queries import param_kind
+        from lmsgraph.queries import PARAM_KINDS
 
-        return self.resolver.resolve(name, entities_only=entities_only, kind=param_kind(kind) if kind else None)
+        return self.resolver.resolve(name, entities_only=entities_only, kind=PARAM_KINDS[kind] if kind else None)
 
     def entity(self, name: str) -> list[EntityProfile]:
         """The profile of every disease entity ``name`` names (an external code may name several)."""
@@ -384,9 +389,7 @@ class KnowledgeGraph:
         summary = self.query("entity-summary", entity=iri)
         first = summary[0] if summary else {}
         how = match.how if not match.predicate else f"{curie(match.code)} ({match.predicate})"
-        related = self.sparql(
-            "PREFIX oboInOwl: <http://www.geneontology.org/formats/oboInOwl#>\n"
-            f"SELECT ?synonym WHERE {{ <{iri}> oboInOwl:hasRelatedSynonym ?synonym }}")
+        related = self._table(self.backend.run(RELATED_SYNONYMS, {"entity": Term("iri", iri)}), None)
         return EntityProfile(
             entity=Resource(iri, match.label),
             definition=first.get("definition"),

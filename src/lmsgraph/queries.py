@@ -15,32 +15,30 @@ from pathlib import Path
 
 from lmsgraph.errors import DataError
 from lmsgraph.headers import read_yaml_header
+from lmsgraph.resolve import Kind
 from lmsgraph.resources import data_dir
 
 LMSG_NS = "https://w3id.org/lmsgraph/"
 
-#: What each parameter kind takes, and how a value is turned into an RDF term: a term of the
-#: graph of that kind (a label, synonym, CURIE, external code or IRI naming it), an external
-#: code as given, or plain text.
-PARAM_KINDS = {
-    "entity": ("term", "a disease entity", ("DiseaseEntity",), "disease entity"),
-    "marker": ("term", "a marker", ("ImmunohistochemicalMarker", "MolecularMarker"), "marker"),
-    "site": ("term", "an anatomic site", ("AnatomicSite",), "anatomic site"),
-    "virus": ("term", "a virus", ("Virus",), "virus"),
-    "feature": ("term", "a vocabulary term", ("Feature",), "vocabulary term"),
-    "polarity": ("term", "a polarity (present or positive, absent or negative)", ("Polarity",), "polarity"),
-    "term": ("term", "a term of the graph", (), "term"),
-    "code": ("code", "an external code (NCIT:C3158, ICDO:8890/3...) or its IRI", (), "code"),
-    "text": ("text", "text", (), "text"),
-}
+
+def _kind(name: str, description: str, roots: tuple[str, ...] = (), noun: str = "", mode: str = "term") -> Kind:
+    return Kind(name, description, tuple(LMSG_NS + r for r in roots), noun or name, mode)
 
 
-def param_kind(name: str):
-    """The :class:`lmsgraph.resolve.Kind` of a parameter kind, for resolving names of that kind."""
-    from lmsgraph.resolve import Kind
-
-    mode, description, roots, noun = PARAM_KINDS[name]
-    return Kind(name, description, tuple(LMSG_NS + r for r in roots), noun)
+#: What each parameter kind takes. A ``term`` parameter takes a label, synonym, CURIE,
+#: external code or IRI naming a term of the graph below one of the kind's roots; a ``code``
+#: an external code as given; ``text`` plain text.
+PARAM_KINDS = {k.name: k for k in (
+    _kind("entity", "a disease entity", ("DiseaseEntity",), "disease entity"),
+    _kind("marker", "a marker", ("ImmunohistochemicalMarker", "MolecularMarker")),
+    _kind("site", "an anatomic site", ("AnatomicSite",), "anatomic site"),
+    _kind("virus", "a virus", ("Virus",)),
+    _kind("feature", "a vocabulary term", ("Feature",), "vocabulary term"),
+    _kind("polarity", "a polarity (present or positive, absent or negative)", ("Polarity",)),
+    _kind("term", "a term of the graph"),
+    _kind("code", "an external code (NCIT:C3158, ICDO:8890/3...) or its IRI", mode="code"),
+    _kind("text", "text", mode="text"),
+)}
 
 
 @dataclass(frozen=True)

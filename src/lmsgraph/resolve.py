@@ -80,13 +80,15 @@ class WrongKind(UnknownName):
 
 @dataclass(frozen=True)
 class Kind:
-    """What a parameter takes: a ``description`` for messages and the ``roots`` a term must be below
-    (a subclass of one, or an instance of one). No roots: any term."""
+    """What a parameter takes: a ``description`` and ``noun`` for messages, the ``roots`` a term
+    must be below (a subclass of one, or an instance of one; none: any term), and how a value
+    becomes an RDF term (``mode``: a ``term`` of the graph, an external ``code``, or ``text``)."""
 
     name: str
     description: str
     roots: tuple[str, ...] = ()
     noun: str = "term"
+    mode: str = "term"
 
 
 ENTITY = Kind("entity", "a disease entity", (LMSG_NS + "DiseaseEntity",), "disease entity")

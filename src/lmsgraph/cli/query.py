@@ -92,7 +92,7 @@ def queries(fmt: str, tag: str | None) -> None:
         click.echo(f"{q.name}  {params}".rstrip())
         click.echo(f"    {q.summary}")
         if q.params:
-            kinds = "; ".join(f"--{p.name} takes {PARAM_KINDS[p.kind][1]}" for p in q.params)
+            kinds = "; ".join(f"--{p.name} takes {PARAM_KINDS[p.kind].description}" for p in q.params)
             click.echo(f"    {kinds}")
     click.echo(f"({len(found)} queries; run one with: lmsgraph query NAME --PARAM VALUE)")
 
