@@ -63,8 +63,10 @@ def test_build_writes_every_export(tmp_path, capsys):
     assert main(["build", "--out", str(tmp_path / "out")]) == 0
     out = capsys.readouterr().out
     assert "OWL 2 DL profile: yes" in out and "HermiT: consistent" in out
-    assert "SHACL (graph shapes, compiled engine): conforms; 0 violations" in out
-    assert "SHACL (cases shapes, compiled engine): conforms; 0 violations" in out
+    assert ("SHACL (graph shapes, compiled engine): passes (no violation allowed); 0 violations, 0 warnings, 0 infos; "
+            "sh:conforms true") in out
+    assert ("SHACL (cases shapes, compiled engine): passes (no violation allowed); 0 violations, 1 warnings, 0 infos; "
+            "sh:conforms false") in out
     assert "Markers of inflammatory leiomyosarcoma" in out and "  has marker desmin\n" in out
     assert "polarity: absent; frequency: usually; certainty: stated; wording: \"usually not for desmin\"" in out
     assert "in group: immunoreactive for smooth muscle actin, desmin and/or caldesmon" in out

@@ -32,12 +32,25 @@ def test_invalid_case_records_exit_1_with_row_and_column():
     assert result.returncode == 1
     assert "registry-invalid.csv, row 2, column age_years: VIOLATION" in result.stdout
     assert "registry-invalid.csv, row 3, column site: VIOLATION" in result.stdout
-    assert "5 violation(s) of the cases shapes" in result.stderr
+    assert "5 result(s) at or above --fail-on violation for the cases shapes" in result.stderr
 
 
 def test_valid_case_records_exit_0():
     result = lmsgraph("validate", "--shapes", "cases", str(CASES / "registry-valid.csv"))
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_fail_on_decides_the_exit_code_and_conforms_stays_shacls():
+    """The bundled case records have one warning: they do not conform, yet pass at the default level."""
+    result = lmsgraph("validate", "--shapes", "cases")
+    assert result.returncode == 0, result.stderr
+    assert "does not conform (0 violations, 1 warnings, 0 infos); passes at --fail-on violation" in result.stdout
+    result = lmsgraph("validate", "--shapes", "cases", "--fail-on", "warning")
+    assert result.returncode == 1
+    assert "1 result(s) at or above --fail-on warning" in result.stderr
+    result = lmsgraph("validate", "--shapes", "cases", "--fail-on", "info", "--format", "json")
+    report = json.loads(result.stdout)
+    assert (result.returncode, report["conforms"], report["passed"], report["fail_on"]) == (1, False, False, "info")
 
 
 def test_unreadable_cells_exit_2_listing_every_row_and_column():

@@ -55,8 +55,9 @@ def shape_checks(graph) -> list[str]:
         report = validate(graph, shapes=shapes)
         counts = report.counts()
         click.echo(f"SHACL ({shapes} shapes, {report.engine} engine): "
-                   f"{'conforms' if report.conforms else 'DOES NOT CONFORM'}; "
-                   f"{counts['Violation']} violations, {counts['Warning']} warnings")
+                   f"{'passes' if report.passed else 'FAILS'} (no violation allowed); "
+                   f"{counts['Violation']} violations, {counts['Warning']} warnings, {counts['Info']} infos; "
+                   f"sh:conforms {'true' if report.conforms else 'false'}")
         for r in report.results:
             shown = r.as_dict()
             line = f"{r.severity.lower()}: {shown['focus_node']} {shown['path'] or ''}: {r.message}"

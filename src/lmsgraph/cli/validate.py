@@ -20,14 +20,21 @@ FORMATS = ("text", "json", "ttl")
               help="text for people, json for programs, ttl for a SHACL validation report graph.")
 @click.option("--engine", type=click.Choice(("auto", "compiled", "pyshacl")), default="auto", show_default=True,
               help="compiled runs the shapes as SPARQL on Oxigraph; pyshacl is the reference engine.")
+@click.option("--fail-on", "fail_on", type=click.Choice(("violation", "warning", "info")), default="violation",
+              show_default=True, help="The least severe result that makes validation fail (exit 1).")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write the report to this file.")
 @click.option("--progress/--no-progress", default=None, help="Show progress on stderr (default: when stderr is a terminal).")
-def validate(files: tuple[Path, ...], shapes: str, fmt: str, engine: str, out: Path | None, progress: bool | None) -> None:
+def validate(files: tuple[Path, ...], shapes: str, fmt: str, engine: str, fail_on: str, out: Path | None,
+             progress: bool | None) -> None:
     """Validate FILES (Turtle, N-Triples, JSON-LD, CSV case records, SSSOM), or the bundled graph.
 
+    The report says whether the data conform as SHACL defines it (no result at all); the
+    exit code follows --fail-on.
+
     \b
-    Exit codes: 0 conforms (warnings allowed), 1 does not conform, 2 an error
-    (unreadable file, syntax error, unknown shapes).
+    Exit codes: 0 no result as severe as --fail-on (by default: no violation; warnings
+    and infos are reported), 1 at least one, 2 an error (unreadable file, syntax error,
+    unknown shapes, an engine that cannot run the shapes).
 
     \b
     Examples:
@@ -40,7 +47,7 @@ def validate(files: tuple[Path, ...], shapes: str, fmt: str, engine: str, out: P
 
     if progress is None:
         progress = sys.stderr.isatty()
-    report = run(list(files) or None, shapes=shapes, engine=engine,
+    report = run(list(files) or None, shapes=shapes, engine=engine, fail_on=fail_on,
                  progress=(lambda m: click.echo(f"lmsgraph: {m}", err=True)) if progress else None)
     text = {"text": report.to_text, "json": report.to_json, "ttl": report.to_turtle}[fmt]()
     if out is not None:
@@ -48,5 +55,5 @@ def validate(files: tuple[Path, ...], shapes: str, fmt: str, engine: str, out: P
         click.echo(f"report written to {out}", err=True)
     else:
         click.echo(text, nl=False)
-    if not report.conforms:
-        raise CheckFailed(f"{len(report.violations)} violation(s) of the {report.shapes} shapes")
+    if not report.passed:
+        raise CheckFailed(f"{len(report.failures)} result(s) at or above --fail-on {fail_on} for the {report.shapes} shapes")

@@ -1,8 +1,11 @@
 """The typed validation report: results of SHACL shapes and SPARQL quality checks.
 
 A report renders as text (for people), JSON (for programs) and a SHACL validation
-report graph (for RDF tools). ``conforms`` is true when no result is a violation:
-warnings and infos are reported but do not fail validation.
+report graph (for RDF tools). ``conforms`` is what SHACL says it is: true only when there is
+no result at all, whatever its severity. Whether the data *passes* is a separate choice,
+``fail_on``: a report passes when no result is as severe as that level (``"violation"`` by
+default, so warnings and infos are reported without failing; a severity outside SHACL's three
+counts as a violation).
 """
 
 from __future__ import annotations
@@ -20,7 +23,21 @@ if TYPE_CHECKING:
 SH = "http://www.w3.org/ns/shacl#"
 SHAPES_NS = "https://w3id.org/lmsgraph/shapes/"
 SEVERITIES = ("Violation", "Warning", "Info")
+FAIL_ON = ("violation", "warning", "info")
 CHECK_COMPONENT = SHAPES_NS + "SPARQLCheckComponent"
+
+
+def severity_name(iri) -> str:
+    """``Violation``, ``Warning`` or ``Info`` for SHACL's severities; the IRI itself for any other."""
+    text = str(iri)
+    if text.startswith(SH) and text[len(SH):] in SEVERITIES:
+        return text[len(SH):]
+    return text
+
+
+def severity_rank(severity: str) -> int:
+    """0 for a violation (and any severity SHACL does not define), 1 for a warning, 2 for an info."""
+    return SEVERITIES.index(severity) if severity in SEVERITIES else 0
 
 
 def render_term(term: "Node | None") -> str | None:
@@ -34,7 +51,7 @@ def render_term(term: "Node | None") -> str | None:
     if isinstance(term, BNode):
         return "[]"
     if isinstance(term, Literal):
-        lexical = json.dumps(_canonical_lexical(term), ensure_ascii=False)
+        lexical = json.dumps(str(term), ensure_ascii=False)
         if term.language:
             return f"{lexical}@{term.language}"
         if term.datatype is not None and str(term.datatype) != "http://www.w3.org/2001/XMLSchema#string":
@@ -60,7 +77,7 @@ class ValidationResult:
     def key(self) -> tuple:
         """A sort key that orders results the same way on every run."""
         return (
-            SEVERITIES.index(self.severity),
+            severity_rank(self.severity), self.severity,
             str(self.focus_node) if not _is_bnode(self.focus_node) else "",
             self.path_text or render_term(self.path) or "",
             self.component,
@@ -84,25 +101,6 @@ class ValidationResult:
             "component": compact_component(self.component),
             "location": self.location,
         }
-
-
-_XSD = "http://www.w3.org/2001/XMLSchema#"
-
-
-def _canonical_lexical(literal) -> str:
-    """The lexical form, with integers and decimals in one canonical form (Oxigraph stores them so)."""
-    from decimal import Decimal, InvalidOperation
-
-    datatype = str(literal.datatype or "")
-    try:
-        if datatype == _XSD + "integer":
-            return str(int(str(literal)))
-        if datatype == _XSD + "decimal":
-            text = format(Decimal(str(literal)).normalize(), "f")
-            return text
-    except (ValueError, InvalidOperation):
-        pass
-    return str(literal)
 
 
 def compact(iri: str) -> str:
@@ -133,25 +131,42 @@ class ValidationReport:
     engine: str
     sources: tuple[str, ...] = field(default_factory=tuple)
     shapes_graph: "Graph | None" = field(default=None, compare=False, repr=False)
+    fail_on: str = "violation"
 
     @property
     def conforms(self) -> bool:
-        return not any(r.severity == "Violation" for r in self.results)
+        """SHACL's ``sh:conforms``: true only when there is no result of any severity."""
+        return not self.results
+
+    @property
+    def passed(self) -> bool:
+        """True when no result is as severe as :attr:`fail_on`."""
+        level = FAIL_ON.index(self.fail_on)
+        return not any(severity_rank(r.severity) <= level for r in self.results)
+
+    @property
+    def failures(self) -> tuple[ValidationResult, ...]:
+        """The results that make the report fail at its :attr:`fail_on` level."""
+        level = FAIL_ON.index(self.fail_on)
+        return tuple(r for r in self.results if severity_rank(r.severity) <= level)
 
     @property
     def violations(self) -> tuple[ValidationResult, ...]:
-        return tuple(r for r in self.results if r.severity == "Violation")
+        return tuple(r for r in self.results if severity_rank(r.severity) == 0)
 
     @property
     def warnings(self) -> tuple[ValidationResult, ...]:
         return tuple(r for r in self.results if r.severity == "Warning")
 
     def counts(self) -> dict[str, int]:
-        return {s: sum(1 for r in self.results if r.severity == s) for s in SEVERITIES}
+        """Results by severity; a severity outside SHACL's three is counted as a violation."""
+        return {s: sum(1 for r in self.results if SEVERITIES[severity_rank(r.severity)] == s) for s in SEVERITIES}
 
     def as_dict(self) -> dict[str, object]:
         return {
             "conforms": self.conforms,
+            "passed": self.passed,
+            "fail_on": self.fail_on,
             "shapes": self.shapes,
             "engine": self.engine,
             "sources": list(self.sources),
@@ -168,11 +183,12 @@ class ValidationReport:
         lines = [
             f"{what} against the {self.shapes} shapes: "
             + ("conforms" if self.conforms else "does not conform")
-            + f" ({counts['Violation']} violations, {counts['Warning']} warnings, {counts['Info']} infos)"
+            + f" ({counts['Violation']} violations, {counts['Warning']} warnings, {counts['Info']} infos); "
+            + ("passes" if self.passed else "fails") + f" at --fail-on {self.fail_on}"
         ]
         for r in self.results:
             where = f"{r.location}: " if r.location else ""
-            head = f"{where}{r.severity.upper()} {render_term(r.focus_node)}"
+            head = f"{where}{(r.severity if r.severity in SEVERITIES else compact(r.severity)).upper()} {render_term(r.focus_node)}"
             if r.path is not None:
                 head += f" {r.path_text or render_term(r.path)}"
             if r.value is not None:
@@ -200,7 +216,7 @@ class ValidationReport:
             node = BNode(f"result{n}")
             graph.add((report, sh.result, node))
             graph.add((node, RDF.type, sh.ValidationResult))
-            graph.add((node, sh.resultSeverity, sh[r.severity]))
+            graph.add((node, sh.resultSeverity, sh[r.severity] if r.severity in SEVERITIES else URIRef(r.severity)))
             graph.add((node, sh.focusNode, r.focus_node))
             if r.path is not None:
                 graph.add((node, sh.resultPath, r.path))
@@ -233,10 +249,10 @@ def _copy_closure(source: "Graph", node: "Node", target: "Graph") -> None:
                 todo.append(o)
 
 
-def make_report(results, *, shapes: str, engine: str, sources=(), shapes_graph=None) -> ValidationReport:
-    """A report whose results are deduplicated and sorted, so that every engine gives the same one."""
-    unique = {}
-    for r in results:
-        unique.setdefault(r.identity(), r)
-    ordered = tuple(sorted(unique.values(), key=ValidationResult.key))
-    return ValidationReport(ordered, shapes=shapes, engine=engine, sources=tuple(sources), shapes_graph=shapes_graph)
+def make_report(results, *, shapes: str, engine: str, sources=(), shapes_graph=None,
+                fail_on: str = "violation") -> ValidationReport:
+    """A report whose results are sorted, so that every engine gives the same one. Identical
+    results stay: SHACL reports one result per validation, and two validations can find the same."""
+    ordered = tuple(sorted(results, key=ValidationResult.key))
+    return ValidationReport(ordered, shapes=shapes, engine=engine, sources=tuple(sources), shapes_graph=shapes_graph,
+                            fail_on=fail_on)
