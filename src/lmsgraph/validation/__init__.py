@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from lmsgraph.errors import DataError
-from lmsgraph.validation.report import CHECK_COMPONENT, ValidationReport, ValidationResult, make_report
+from lmsgraph.validation.report import (CHECK_COMPONENT, FAIL_ON, ValidationReport, ValidationResult, make_report,
+                                       severity_name)
 from lmsgraph.validation.shapes import SHAPE_SETS, Check, ShapeSet, shape_set
 
 if TYPE_CHECKING:
@@ -44,8 +45,11 @@ class _Data:
         from lmsgraph.graph import vocabulary_ntriples
         from lmsgraph.inputs import parse_data_file
 
+        from lmsgraph.validation.loading import exact_literals
+
         for path in self.direct:
-            parse_data_file(self.graph, path)
+            with exact_literals():
+                parse_data_file(self.graph, path)
         self.direct = []
         if self.with_context:
             self.graph.parse(data=vocabulary_ntriples(), format="nt")
@@ -53,28 +57,24 @@ class _Data:
         return self.graph
 
     def store(self, progress: Progress | None):
-        import pyoxigraph
-
+        """An Oxigraph store of the data, and the map back to the data's own terms
+        (:func:`lmsgraph.validation.loading.load_exact`)."""
         from lmsgraph.graph import vocabulary_ntriples
-        from lmsgraph.store import load_into_store
-        from lmsgraph.queries import oxigraph_store
+        from lmsgraph.validation.loading import load_exact
 
-        store = oxigraph_store(self.graph)
-        for path in self.direct:
-            if progress:
-                progress(f"loading {path}")
-            load_into_store(store, path)
+        data = [self.graph.serialize(format="nt", encoding="utf-8")] if len(self.graph) else []
         if self.with_context:
-            store.bulk_load(vocabulary_ntriples(), format=pyoxigraph.RdfFormat.N_TRIPLES)
-        return store
+            data.append(vocabulary_ntriples())
+        return load_exact(paths=self.direct, ntriples=data, progress=progress)
 
 
-def _gather(data, sset: ShapeSet, *, direct_ok: bool) -> _Data:
+def _gather(data, sset: ShapeSet, *, direct_ok: bool, context: bool | None) -> _Data:
     from rdflib import Graph
 
     from lmsgraph.graph import derive_edges
     from lmsgraph.inputs import parse_data_file
     from lmsgraph.store import DIRECT_SUFFIXES
+    from lmsgraph.validation.loading import exact_literals
 
     out = _Data()
     bundled_graph_set = sset.name == "graph"
@@ -89,7 +89,7 @@ def _gather(data, sset: ShapeSet, *, direct_ok: bool) -> _Data:
 
             parse_data_file(out.graph, data_dir("ontology") / "cases.ttl")
             out.sources.append("the bundled case records")
-            out.with_context = True
+            out.with_context = context is not False
         return out
     if isinstance(data, Graph):
         out.graph += data
@@ -105,13 +105,14 @@ def _gather(data, sset: ShapeSet, *, direct_ok: bool) -> _Data:
                     raise DataError("no such file", path=path)
                 out.direct.append(path)
                 continue
-            located = parse_data_file(out.graph, path)
+            with exact_literals():
+                located = parse_data_file(out.graph, path)
             out.locations.update(located.rows)
             out.columns.update(located.columns)
     if bundled_graph_set:
         derive_edges(out.graph)
     else:
-        out.with_context = True
+        out.with_context = context is not False
     return out
 
 
@@ -140,13 +141,15 @@ def run_pyshacl(data_graph: "Graph", shapes_graph: "Graph") -> list[ValidationRe
                 path_text = paths.path_text(path)
             except Unsupported:
                 path_text = None
-        severity = str(results_graph.value(node, SH.resultSeverity)).rsplit("#", 1)[-1]
-        messages = sorted(results_graph.objects(node, SH.resultMessage), key=lambda m: (m.language or "", str(m)))
-        for message in messages or [""]:
-            out.append(ValidationResult(
-                severity, results_graph.value(node, SH.focusNode), path, results_graph.value(node, SH.value),
-                str(message), shape, str(results_graph.value(node, SH.sourceConstraintComponent)), path_text=path_text,
-            ))
+        severity = severity_name(results_graph.value(node, SH.resultSeverity))
+        # One result per result node; of several messages, the English (or untagged) one.
+        messages = sorted(results_graph.objects(node, SH.resultMessage),
+                          key=lambda m: (m.language not in (None, "en"), m.language or "", str(m)))
+        out.append(ValidationResult(
+            severity, results_graph.value(node, SH.focusNode), path, results_graph.value(node, SH.value),
+            str(messages[0]) if messages else "", shape, str(results_graph.value(node, SH.sourceConstraintComponent)),
+            path_text=path_text,
+        ))
     return out
 
 
@@ -162,55 +165,98 @@ def run_checks(checks: Iterable[Check], query: Callable[[str], Iterable]) -> lis
     return out
 
 
-def _oxigraph_rows(store):
+def _oxigraph_rows(store, restore: dict | None = None):
     from lmsgraph.validation.compiled import _get, to_rdflib
+
+    back = restore or {}
 
     def query(text: str):
         for s in store.query(text):
-            yield tuple(to_rdflib(_get(s, v)) for v in ("entity", "property", "value"))
+            yield tuple(back.get(term, term) for term in (to_rdflib(_get(s, v)) for v in ("entity", "property", "value")))
 
     return query
+
+
+def _check_rows(graph: "Graph"):
+    """The quality checks' rows over an rdflib graph: on Oxigraph with the data's own terms, or,
+    where Oxigraph cannot keep them, on rdflib's engine."""
+    from lmsgraph.validation.loading import Rewritten, load_exact
+
+    try:
+        store, restore = load_exact(ntriples=[graph.serialize(format="nt", encoding="utf-8")])
+    except Rewritten:
+        return lambda text: (tuple(row) for row in graph.query(text))
+    return _oxigraph_rows(store, restore)
 
 
 def validate(
     data: "Graph | str | Path | Iterable[str | Path] | None" = None,
     *,
-    shapes: str | Path = "graph",
+    shapes: "str | Path | Graph" = "graph",
     engine: str = "auto",
     checks: bool = True,
+    context: bool | None = None,
+    fail_on: str = "violation",
     progress: Progress | None = None,
 ) -> ValidationReport:
     """Validate data against a shape set and return a typed report.
 
     ``data`` is ``None`` (the bundled graph, or for ``shapes="cases"`` the bundled case
     records), an rdflib graph, or data files: Turtle, N-Triples, JSON-LD, case records as
-    CSV, and SSSOM tables. ``shapes`` is ``"graph"``, ``"cases"`` or the path of a Turtle
-    file of shapes. Case records are checked together with the bundled vocabularies.
+    CSV, and SSSOM tables. ``shapes`` is ``"graph"``, ``"cases"``, the path of a Turtle
+    file of shapes or an rdflib graph of shapes. Data other than the bundled graph is checked
+    together with the bundled vocabularies (so that a case's diagnosis is known to be a
+    disease, say), unless ``context`` is false: then the data is checked on its own.
 
     ``engine`` is ``"compiled"`` (shapes compiled to SPARQL and run on Oxigraph),
-    ``"pyshacl"``, or ``"auto"``: compiled when the shapes allow it, else pyshacl. Both
-    give the same report. ``checks`` runs the SPARQL quality checks of the shape set.
+    ``"pyshacl"``, or ``"auto"``: compiled when it can give the exact report, else pyshacl.
+    The compiled engine declines what it cannot do exactly (some SHACL features; data whose
+    literals Oxigraph would store in another form where that matters): ``auto`` then runs
+    pyshacl, ``compiled`` raises a :class:`DataError` that says why. ``checks`` runs the
+    SPARQL quality checks of the shape set.
+
+    The report's ``conforms`` is SHACL's (no result at all); ``passed`` says whether any
+    result is as severe as ``fail_on`` (``"violation"``, ``"warning"`` or ``"info"``).
     """
     if engine not in ENGINES:
         raise DataError(f"unknown engine; expected one of {', '.join(ENGINES)}", field="engine", value=engine)
+    if fail_on not in FAIL_ON:
+        raise DataError(f"fail_on must be one of {', '.join(FAIL_ON)}", field="fail_on", value=fail_on)
     from lmsgraph.namespaces import compact_iri
-    from lmsgraph.validation.compiled import Compiler, Unsupported, run_compiled
+    from lmsgraph.validation.compiled import Compiler, Unsupported, lexical_conflict, run_compiled
+    from lmsgraph.validation.loading import Rewritten, stored_forms
 
     sset = shape_set(shapes)
     shapes_graph = sset.graph()
     compiled = None
+    declined = None
     if engine != "pyshacl":
+        compiler = Compiler(shapes_graph, compact_iri)
         try:
-            compiled = Compiler(shapes_graph, compact_iri).compile()
+            compiled = compiler.compile()
+            if stored_forms({(str(v), str(v.datatype)) for v in compiler.term_literals if v.datatype}):
+                raise Rewritten("the shapes compare by term a literal that Oxigraph stores in another form")
         except Unsupported as exc:
-            if engine == "compiled":
-                raise DataError(f"the compiled engine cannot run these shapes: {exc}", field="engine", value=engine) from exc
-    inputs = _gather(data, sset, direct_ok=compiled is not None)
+            compiled, declined = None, exc
+    inputs = _gather(data, sset, direct_ok=compiled is not None, context=context)
     if compiled is not None:
-        store = inputs.store(progress)
-        results = run_compiled(store, compiled, progress=progress)
+        try:
+            store, restore = inputs.store(progress)
+            if restore and compiler.reads_lexical_forms:
+                example = next(iter(restore.values()))
+                raise Rewritten(f"the data has literals that Oxigraph stores in another form (such as {example.n3()}), "
+                                "and a SPARQL constraint or a nested shape reads lexical forms")
+            conflict = lexical_conflict(store, compiled, restore)
+            if conflict is not None:
+                raise Rewritten(f"{conflict.shape} reads the lexical form of a literal that Oxigraph stores in another form")
+        except Rewritten as exc:
+            compiled, declined = None, exc
+    if compiled is None and engine == "compiled":
+        raise DataError(f"the compiled engine cannot give the exact report: {declined}", field="engine", value=engine)
+    if compiled is not None:
+        results = run_compiled(store, compiled, restore=restore, progress=progress)
         if checks:
-            results += run_checks(sset.checks, _oxigraph_rows(store))
+            results += run_checks(sset.checks, _oxigraph_rows(store, restore))
         used = "compiled"
     else:
         graph = inputs.rdflib_graph()
@@ -219,13 +265,12 @@ def validate(
         results = run_pyshacl(graph, shapes_graph)
         if checks and sset.checks:
             # The checks are queries, so Oxigraph runs them whichever engine runs the shapes.
-            from lmsgraph.queries import oxigraph_store
-
-            results += run_checks(sset.checks, _oxigraph_rows(oxigraph_store(graph)))
+            results += run_checks(sset.checks, _check_rows(graph))
         used = "pyshacl"
     if inputs.locations:
         results = [_locate(r, inputs) for r in results]
-    return make_report(results, shapes=sset.name, engine=used, sources=inputs.sources, shapes_graph=shapes_graph)
+    return make_report(results, shapes=sset.name, engine=used, sources=inputs.sources, shapes_graph=shapes_graph,
+                       fail_on=fail_on)
 
 
 def _locate(result: ValidationResult, inputs: _Data) -> ValidationResult:

@@ -1,21 +1,26 @@
 """A SHACL engine that compiles shapes into SPARQL queries and runs them on Oxigraph.
 
-Each constraint of each targeted shape becomes one query that returns the focus nodes
-(and value nodes) that break it, so a constraint is checked for every focus node at
-once instead of node by node. The engine covers the part of SHACL Core and SHACL-SPARQL
-that lmsgraph's shapes use:
+Each constraint of each shape becomes one query that returns every focus node (and value
+node) that breaks it, so a constraint is checked for all focus nodes at once instead of
+node by node. The engine covers this part of SHACL Core and SHACL-SPARQL:
 
-- targets: ``sh:targetClass``, ``sh:targetNode``, ``sh:targetSubjectsOf``, ``sh:targetObjectsOf``;
+- targets: ``sh:targetClass`` (with subclasses), implicit class targets (a shape that is
+  also an ``rdfs:Class``), ``sh:targetNode``, ``sh:targetSubjectsOf``, ``sh:targetObjectsOf``;
 - paths: predicates, inverse, sequence, alternative, zero-or-more, one-or-more, zero-or-one;
-- value constraints: class, datatype (``xsd:string``, ``rdf:langString`` and the numeric,
-  boolean and date types), nodeKind, in, hasValue, pattern, languageIn, min/max
-  inclusive/exclusive, min/max length, node, or, and, not;
-- cardinality (minCount, maxCount), closed, lessThanOrEquals;
-- SPARQL-based constraints (``sh:sparql`` with ``sh:select``) with ``{?var}`` messages.
+- value type and range: class, datatype (``xsd:string``, ``rdf:langString``, the XSD types
+  whose lexical forms it checks, and datatypes outside XSD), nodeKind, in, hasValue, pattern
+  with flags, languageIn, min/max inclusive/exclusive, min/max length;
+- cardinality: minCount, maxCount; pairs: equals, disjoint, lessThan, lessThanOrEquals;
+  uniqueLang;
+- logic and shapes: node, property (at any depth), not, and, or, xone; closed with
+  ignoredProperties; ``sh:deactivated``; any severity IRI;
+- SPARQL-based constraints (``sh:sparql`` with ``sh:select``, ``$this``, ``$PATH``) with
+  ``{?var}`` messages.
 
-Anything else raises :class:`Unsupported`, and :func:`lmsgraph.validation.validate`
-falls back to pyshacl. The compiled engine is tested to give the same report as pyshacl
-on every fixture and on synthetic cases.
+Anything else (qualified value shapes, SPARQL-based targets and components, recursive
+shapes...) raises :class:`Unsupported`: :func:`lmsgraph.validation.validate` then runs
+pyshacl, and ``engine="compiled"`` reports the refusal. A result gets the shape's
+``sh:message``, or when it has none the component's own wording (:data:`DEFAULT_MESSAGES`).
 """
 
 from __future__ import annotations
@@ -25,19 +30,19 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from rdflib import RDF, BNode, Graph, Literal, URIRef
+from rdflib import RDF, RDFS, BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import SH, XSD
 
 from lmsgraph.errors import LmsgraphError
-from lmsgraph.validation.report import ValidationResult
+from lmsgraph.validation.report import ValidationResult, severity_name
 
 RDF_LANGSTRING = URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#langString")
 _TYPE_PATH = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>/<http://www.w3.org/2000/01/rdf-schema#subClassOf>*"
 
-# Lexical forms the engine accepts as well formed, by datatype. Oxigraph stores the
-# types derived from xsd:integer (xsd:positiveInteger, ...) as xsd:integer, so shapes that
-# ask for them cannot be compiled and go to pyshacl.
+# Lexical forms the engine checks for well-formedness, by datatype. Other XSD datatypes are
+# declined (their lexical rules are not written out here); Oxigraph stores the types derived
+# from xsd:integer as xsd:integer, which the loader refuses (lmsgraph.validation.loading).
 LEXICAL = {
     XSD.string: None,
     XSD.integer: r"^[+-]?[0-9]+$",
@@ -63,22 +68,62 @@ COMPARISONS = {
     SH.maxExclusive: ("<", SH.MaxExclusiveConstraintComponent),
 }
 
+# The wording of a result whose shape has no sh:message.
+DEFAULT_MESSAGES = {
+    SH.ClassConstraintComponent: "Value is not an instance of the required class.",
+    SH.DatatypeConstraintComponent: "Value does not have the required datatype, or is not a valid literal of it.",
+    SH.NodeKindConstraintComponent: "Value is not of the required node kind.",
+    SH.MinCountConstraintComponent: "Fewer values than the minimum count.",
+    SH.MaxCountConstraintComponent: "More values than the maximum count.",
+    SH.MinInclusiveConstraintComponent: "Value is below the inclusive minimum.",
+    SH.MaxInclusiveConstraintComponent: "Value is above the inclusive maximum.",
+    SH.MinExclusiveConstraintComponent: "Value is not above the exclusive minimum.",
+    SH.MaxExclusiveConstraintComponent: "Value is not below the exclusive maximum.",
+    SH.MinLengthConstraintComponent: "Value is shorter than the minimum length.",
+    SH.MaxLengthConstraintComponent: "Value is longer than the maximum length.",
+    SH.PatternConstraintComponent: "Value does not match the pattern.",
+    SH.LanguageInConstraintComponent: "Value is not in one of the allowed languages.",
+    SH.UniqueLangConstraintComponent: "More than one value shares a language tag.",
+    SH.EqualsConstraintComponent: "Value is not among the values of the other property, or the reverse.",
+    SH.DisjointConstraintComponent: "Value is also a value of the other property.",
+    SH.LessThanConstraintComponent: "Value is not less than the values of the other property.",
+    SH.LessThanOrEqualsConstraintComponent: "Value is greater than a value of the other property.",
+    SH.NotConstraintComponent: "Value conforms to a shape it must not conform to.",
+    SH.AndConstraintComponent: "Value does not conform to every shape of the list.",
+    SH.OrConstraintComponent: "Value conforms to none of the shapes of the list.",
+    SH.XoneConstraintComponent: "Value does not conform to exactly one shape of the list.",
+    SH.NodeConstraintComponent: "Value does not conform to the required shape.",
+    SH.HasValueConstraintComponent: "The required value is missing.",
+    SH.InConstraintComponent: "Value is not one of the allowed values.",
+    SH.ClosedConstraintComponent: "The node has a property the closed shape does not allow.",
+    SH.SPARQLConstraintComponent: "The SPARQL constraint found a problem.",
+}
+
 # Parameters that are handled, by component; anything else on a shape is unsupported.
 HANDLED = {
     SH["class"], SH.datatype, SH.nodeKind, SH["in"], SH.hasValue, SH.pattern, SH.flags,
     SH.languageIn, SH.minInclusive, SH.maxInclusive, SH.minExclusive, SH.maxExclusive,
-    SH.minLength, SH.maxLength, SH.node, SH["or"], SH["and"], SH["not"], SH.minCount,
-    SH.maxCount, SH.closed, SH.ignoredProperties, SH.lessThanOrEquals, SH.sparql, SH.property,
+    SH.minLength, SH.maxLength, SH.node, SH["or"], SH["and"], SH["not"], SH.xone, SH.minCount,
+    SH.maxCount, SH.closed, SH.ignoredProperties, SH.equals, SH.disjoint, SH.lessThan,
+    SH.lessThanOrEquals, SH.uniqueLang, SH.sparql, SH.property,
 }
 IGNORED = {
     RDF.type, SH.message, SH.severity, SH.path, SH.targetClass, SH.targetNode, SH.targetSubjectsOf,
-    SH.targetObjectsOf, SH.name, SH.description, SH.order, SH.group, SH.deactivated,
-    URIRef("http://www.w3.org/2000/01/rdf-schema#label"), URIRef("http://www.w3.org/2000/01/rdf-schema#comment"),
+    SH.targetObjectsOf, SH.name, SH.description, SH.order, SH.group, SH.deactivated, SH.defaultValue,
+    RDFS.label, RDFS.comment, RDFS.subClassOf, RDFS.isDefinedBy, RDFS.seeAlso,
 }
+# SPARQL functions that read a literal's lexical form, which Oxigraph may have rewritten.
+_STRING_FUNCTIONS = re.compile(
+    r"\b(STR|STRLEN|SUBSTR|UCASE|LCASE|STRSTARTS|STRENDS|CONTAINS|STRBEFORE|STRAFTER|ENCODE_FOR_URI|CONCAT|"
+    r"REPLACE|REGEX|MD5|SHA1|SHA256|SHA384|SHA512)\s*\(\s*[?$]", re.IGNORECASE)
 
 
 class Unsupported(LmsgraphError):
-    """The shapes use a SHACL feature the compiled engine does not implement."""
+    """The shapes (or the data) need something the compiled engine does not do exactly."""
+
+
+class ValidationFailure(LmsgraphError):
+    """Validation could not be completed: SHACL calls this a failure, as opposed to a result."""
 
 
 def sparql_term(term) -> str:
@@ -92,17 +137,48 @@ def sparql_term(term) -> str:
 
 @dataclass
 class Compiled:
-    """One constraint of one shape, as a query over all focus nodes at once."""
+    """One constraint of one shape, reached from one set of focus nodes, as a query over all of them."""
 
     shape: object
     component: URIRef
     severity: str
-    messages: tuple[Literal, ...]
+    message: str
     query: str
     path: object = None
     path_text: str | None = None
     value_mode: str = "value"  # "value": ?value is the value node; "focus": the focus node; "none"
     template: bool = False
+    #: For a constraint that reads the lexical forms of its value nodes (sh:pattern, sh:minLength,
+    #: sh:maxLength): an ASK query, with ``VALUES_`` standing for a VALUES clause, that tells
+    #: whether one of them is a literal Oxigraph stored in another form.
+    lexical_check: str | None = None
+    #: For the constraints of a nested shape, :meth:`Focus.multiplicity`: each result of a focus
+    #: node listed there is reported as many times as the node is a focus node.
+    multiplicity: str | None = None
+
+
+class Focus:
+    """The focus nodes of a shape, as SPARQL.
+
+    ``focus(var)`` is a group that binds ``var`` to each focus node once. SHACL validates a node
+    once for every time it is a focus node: a value node that two parents share is validated
+    twice, and each validation reports its own results. ``counted(var, n)`` is then a group that
+    binds ``var`` to each focus node and ``n`` to how many times it is one; it is ``None`` where
+    every focus node is one just once (the targets of a shape).
+    """
+
+    def __init__(self, nodes: Callable[[str], str], counted: Callable[[str, str], str] | None = None) -> None:
+        self.nodes = nodes
+        self.counted = counted
+
+    def __call__(self, var: str) -> str:
+        return self.nodes(var)
+
+    def multiplicity(self) -> str | None:
+        """A query for the focus nodes that are focus nodes more than once, and how many times."""
+        if self.counted is None:
+            return None
+        return f"SELECT ?focus ?n WHERE {{ {self.counted('?focus', '?n')} FILTER (?n > 1) }}"
 
 
 class Compiler:
@@ -110,6 +186,13 @@ class Compiler:
         self.g = shapes
         self.fresh = itertools.count(1)
         self.compact = prefixes or (lambda iri: f"<{iri}>")
+        #: True when a SPARQL constraint, or a shape nested below a path, reads lexical forms:
+        #: data whose literals Oxigraph stored in another form cannot then be validated exactly.
+        self.reads_lexical_forms = False
+        self._lexical = False  # the constraint being compiled reads its value nodes' lexical forms
+        self._depth = 0  # how many paths below the value node the expression being built is
+        #: Literals the shapes compare by term (sh:in, sh:hasValue, sh:targetNode).
+        self.term_literals: set[Literal] = set()
 
     # -- helpers ---------------------------------------------------------------------
 
@@ -125,22 +208,32 @@ class Compiler:
     def items(self, node) -> list:
         return list(Collection(self.g, node))
 
-    def severity(self, shape) -> str:
-        sev = self.one(shape, SH.severity) or SH.Violation
-        name = str(sev)[len(str(SH)):]
-        if name not in ("Violation", "Warning", "Info"):
-            raise Unsupported(f"severity {sev}")
-        return name
+    def deactivated(self, shape) -> bool:
+        return (shape, SH.deactivated, Literal(True)) in self.g
 
-    def messages(self, node) -> tuple[Literal, ...]:
-        return tuple(sorted(self.g.objects(node, SH.message), key=lambda m: (m.language or "", str(m))))
+    def severity(self, shape) -> str:
+        return severity_name(self.one(shape, SH.severity) or SH.Violation)
+
+    def message(self, node, component) -> str:
+        """The shape's message, in English where it has several; else the component's own wording."""
+        messages = sorted(self.g.objects(node, SH.message), key=lambda m: (m.language not in (None, "en"), m.language or "", str(m)))
+        return str(messages[0]) if messages else DEFAULT_MESSAGES[component]
 
     def check_parameters(self, shape) -> None:
         for p in set(self.g.predicates(shape, None)):
             if p not in HANDLED and p not in IGNORED:
                 raise Unsupported(f"shape {shape} uses {p}")
-        if (shape, SH.deactivated, Literal(True)) in self.g:
-            raise Unsupported("deactivated shapes")
+
+    def _reads_lexical(self) -> None:
+        if self._depth:
+            self.reads_lexical_forms = True
+        else:
+            self._lexical = True
+
+    def literals(self, values) -> list:
+        found = list(values)
+        self.term_literals.update(v for v in found if isinstance(v, Literal))
+        return found
 
     # -- paths -----------------------------------------------------------------------
 
@@ -156,13 +249,16 @@ class Compiler:
         if isinstance(node, URIRef):
             return name(node)
         if (node, RDF.first, None) in self.g:
-            inner = "/".join(self._path(p, name, sparql=sparql) for p in self.items(node))
+            members = self.items(node)
+            if len(members) < 2:
+                raise Unsupported(f"a sequence path needs two or more members: {node}")
+            inner = "/".join(self._path(p, name, sparql=sparql) for p in members)
             return f"({inner})" if sparql else inner
         for prop, op in ((SH.inversePath, "^"), (SH.zeroOrMorePath, "*"), (SH.oneOrMorePath, "+"), (SH.zeroOrOnePath, "?")):
             inner = self.one(node, prop)
             if inner is not None:
                 text = self._path(inner, name, sparql=sparql)
-                text = f"({text})" if sparql else text
+                text = f"({text})" if sparql or not isinstance(inner, URIRef) else text
                 return f"^{text}" if op == "^" else f"{text}{op}"
         alt = self.one(node, SH.alternativePath)
         if alt is not None:
@@ -171,28 +267,40 @@ class Compiler:
 
     # -- targets ---------------------------------------------------------------------
 
-    def targets(self, shape, var: str = "?focus") -> str | None:
-        parts = []
-        for c in self.g.objects(shape, SH.targetClass):
-            parts.append(f"{{ {var} {_TYPE_PATH} {sparql_term(c)} . }}")
-        nodes = list(self.g.objects(shape, SH.targetNode))
-        if nodes:
-            parts.append(f"{{ VALUES {var} {{ {' '.join(sparql_term(n) for n in nodes)} }} }}")
-        for p in self.g.objects(shape, SH.targetSubjectsOf):
-            parts.append(f"{{ {var} {sparql_term(p)} [] . }}")
-        for p in self.g.objects(shape, SH.targetObjectsOf):
-            parts.append(f"{{ [] {sparql_term(p)} {var} . }}")
+    def target_shapes(self) -> list:
+        """Every shape with a target: explicit, or implicit (a shape that is also a class)."""
+        shapes = set()
+        for p in (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.target):
+            shapes.update(self.g.subjects(p, None))
+        for kind in (SH.NodeShape, SH.PropertyShape):
+            for shape in self.g.subjects(RDF.type, kind):
+                if (shape, RDF.type, RDFS.Class) in self.g:
+                    shapes.add(shape)
+        return sorted(shapes, key=str)
+
+    def targets(self, shape) -> Focus:
+        classes = set(self.g.objects(shape, SH.targetClass))
+        if (shape, RDF.type, RDFS.Class) in self.g and isinstance(shape, URIRef):
+            classes.add(shape)
+        nodes = self.literals(self.g.objects(shape, SH.targetNode))
+        subjects_of = list(self.g.objects(shape, SH.targetSubjectsOf))
+        objects_of = list(self.g.objects(shape, SH.targetObjectsOf))
         if (shape, SH.target, None) in self.g:
             raise Unsupported("SPARQL-based targets")
-        if (shape, RDF.type, URIRef("http://www.w3.org/2000/01/rdf-schema#Class")) in self.g:
-            raise Unsupported("implicit class targets")
-        if not parts:
-            return None
-        return "{ SELECT DISTINCT " + var + " WHERE { " + " UNION ".join(parts) + " } }"
+
+        def focus(var: str) -> str:
+            parts = [f"{{ {var} {_TYPE_PATH} {sparql_term(c)} . }}" for c in sorted(classes, key=str)]
+            if nodes:
+                parts.append(f"{{ VALUES {var} {{ {' '.join(sparql_term(n) for n in sorted(nodes, key=str))} }} }}")
+            parts += [f"{{ {var} {sparql_term(p)} [] . }}" for p in sorted(subjects_of, key=str)]
+            parts += [f"{{ [] {sparql_term(p)} {var} . }}" for p in sorted(objects_of, key=str)]
+            return "{ SELECT DISTINCT " + var + " WHERE { " + " UNION ".join(parts) + " } }"
+
+        return Focus(focus)
 
     # -- value constraints -----------------------------------------------------------
 
-    def value_violations(self, shape, v: str) -> Iterator[tuple[URIRef, str]]:
+    def value_violations(self, shape, v: str, stack: tuple = ()) -> Iterator[tuple[URIRef, str]]:
         """(component, expression) pairs: the expression is true when value ``v`` breaks the constraint."""
         g = self.g
         for c in g.objects(shape, SH["class"]):
@@ -201,19 +309,24 @@ class Compiler:
             if d == RDF_LANGSTRING:
                 yield SH.DatatypeConstraintComponent, f"!(isLiteral({v}) && LANG({v}) != \"\")"
                 continue
-            if d not in LEXICAL:
+            if str(d).startswith(str(XSD)) and d not in LEXICAL:
                 raise Unsupported(f"datatype {d}")
             ok = f"isLiteral({v}) && DATATYPE({v}) = {sparql_term(d)}"
-            if LEXICAL[d]:
+            if d == XSD.string:
+                ok += f" && LANG({v}) = \"\""
+            if LEXICAL.get(d):
                 ok += f" && REGEX(STR({v}), {Literal(LEXICAL[d]).n3()})"
             yield SH.DatatypeConstraintComponent, f"!({ok})"
         for k in g.objects(shape, SH.nodeKind):
+            if k not in NODE_KINDS:
+                raise Unsupported(f"node kind {k}")
             yield SH.NodeKindConstraintComponent, NODE_KINDS[k].format(v=v)
         for lst in g.objects(shape, SH["in"]):
-            members = self.items(lst)
+            members = self.literals(self.items(lst))
             same = " || ".join(f"sameTerm({v}, {sparql_term(m)})" for m in members) or "false"
             yield SH.InConstraintComponent, f"!({same})"
         for pattern in g.objects(shape, SH.pattern):
+            self._reads_lexical()
             flags = self.one(shape, SH.flags)
             args = f"STR({v}), {Literal(str(pattern)).n3()}" + (f", {Literal(str(flags)).n3()}" if flags else "")
             yield SH.PatternConstraintComponent, f"(isBlank({v}) || !REGEX({args}))"
@@ -226,48 +339,62 @@ class Compiler:
         for prop, op, component in ((SH.minLength, "<", SH.MinLengthConstraintComponent),
                                     (SH.maxLength, ">", SH.MaxLengthConstraintComponent)):
             for n in g.objects(shape, prop):
+                self._reads_lexical()
                 yield component, f"(isBlank({v}) || STRLEN(STR({v})) {op} {int(n)})"
         for s in g.objects(shape, SH.node):
-            yield SH.NodeConstraintComponent, f"!({self.conforms(s, v)})"
+            yield SH.NodeConstraintComponent, f"!({self.conforms(s, v, stack)})"
         for lst in g.objects(shape, SH["or"]):
-            yield SH.OrConstraintComponent, "!(" + (" || ".join(f"({self.conforms(s, v)})" for s in self.items(lst)) or "false") + ")"
+            yield SH.OrConstraintComponent, "!(" + (" || ".join(f"({self.conforms(s, v, stack)})" for s in self.items(lst)) or "false") + ")"
         for lst in g.objects(shape, SH["and"]):
-            yield SH.AndConstraintComponent, "!(" + (" && ".join(f"({self.conforms(s, v)})" for s in self.items(lst)) or "true") + ")"
+            yield SH.AndConstraintComponent, "!(" + (" && ".join(f"({self.conforms(s, v, stack)})" for s in self.items(lst)) or "true") + ")"
+        for lst in g.objects(shape, SH.xone):
+            count = " + ".join(f"IF({self.conforms(s, v, stack)}, 1, 0)" for s in self.items(lst)) or "0"
+            yield SH.XoneConstraintComponent, f"(({count}) != 1)"
         for s in g.objects(shape, SH["not"]):
-            yield SH.NotConstraintComponent, f"({self.conforms(s, v)})"
+            yield SH.NotConstraintComponent, f"({self.conforms(s, v, stack)})"
 
-    def conforms(self, shape, v: str) -> str:
+    def conforms(self, shape, v: str, stack: tuple = ()) -> str:
         """A SPARQL expression that is true when the node in ``v`` conforms to ``shape``."""
+        if self.deactivated(shape):
+            return "true"
+        if shape in stack:
+            raise Unsupported(f"recursive shapes ({shape})")
+        stack = stack + (shape,)
         self.check_parameters(shape)
-        for p in (SH.closed, SH.sparql, SH.lessThanOrEquals):
+        for p in (SH.closed, SH.sparql, SH.equals, SH.disjoint, SH.lessThan, SH.lessThanOrEquals, SH.uniqueLang):
             if (shape, p, None) in self.g:
                 raise Unsupported(f"{p} in a nested shape")
         parts = []
-        path = self.one(shape, SH.path)
-        if path is not None:
-            parts.extend(self.nested_property(shape, v))
+        if self.one(shape, SH.path) is not None:
+            parts.extend(self.nested_property(shape, v, stack))
         else:
-            parts.extend(f"!({expr})" for _, expr in self.value_violations(shape, v))
-            for s in self.g.objects(shape, SH.hasValue):
+            parts.extend(f"!({expr})" for _, expr in self.value_violations(shape, v, stack))
+            for s in self.literals(self.g.objects(shape, SH.hasValue)):
                 parts.append(f"sameTerm({v}, {sparql_term(s)})")
             for p in (SH.minCount, SH.maxCount):
                 if (shape, p, None) in self.g:
                     raise Unsupported(f"{p} on a node shape")
         for prop in self.g.objects(shape, SH.property):
-            self.check_parameters(prop)
-            parts.extend(self.nested_property(prop, v))
+            if not self.deactivated(prop):
+                self.check_parameters(prop)
+                parts.extend(self.nested_property(prop, v, stack))
         return " && ".join(parts) if parts else "true"
 
-    def nested_property(self, prop, focus: str) -> list[str]:
-        for p in (SH.closed, SH.sparql, SH.lessThanOrEquals, SH.property):
+    def nested_property(self, prop, focus: str, stack: tuple) -> list[str]:
+        for p in (SH.closed, SH.sparql, SH.equals, SH.disjoint, SH.lessThan, SH.lessThanOrEquals, SH.uniqueLang,
+                  SH.property):
             if (prop, p, None) in self.g:
                 raise Unsupported(f"{p} in a nested property shape")
         path = self.path(self.one(prop, SH.path))
         parts = []
         x = self.var()
-        for _, expr in self.value_violations(prop, x):
-            parts.append(f"NOT EXISTS {{ {focus} {path} {x} . FILTER ({expr}) }}")
-        for value in self.g.objects(prop, SH.hasValue):
+        self._depth += 1
+        try:
+            for _, expr in self.value_violations(prop, x, stack):
+                parts.append(f"NOT EXISTS {{ {focus} {path} {x} . FILTER ({expr}) }}")
+        finally:
+            self._depth -= 1
+        for value in self.literals(self.g.objects(prop, SH.hasValue)):
             parts.append(f"EXISTS {{ {focus} {path} {sparql_term(value)} . }}")
         for n in self.g.objects(prop, SH.minCount):
             if int(n) == 1:
@@ -284,102 +411,191 @@ class Compiler:
                 raise Unsupported("maxCount above 1 in a nested shape")
         return parts
 
-    # -- top-level shapes ------------------------------------------------------------
+    # -- shapes and the nodes they validate --------------------------------------------
 
     def compile(self) -> list[Compiled]:
         out: list[Compiled] = []
-        shapes = set()
-        for p in (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.target):
-            shapes.update(self.g.subjects(p, None))
-        for shape in sorted(shapes, key=str):
-            if (shape, SH.deactivated, Literal(True)) in self.g:
+        for shape in self.target_shapes():
+            if self.deactivated(shape):
                 continue
-            self.check_parameters(shape)
-            focus = self.targets(shape)
-            if self.one(shape, SH.path) is not None:
-                out.extend(self.property_shape(shape, focus))
-                continue
-            out.extend(self.node_shape(shape, focus))
-            for prop in sorted(self.g.objects(shape, SH.property), key=str):
-                if (prop, SH.deactivated, Literal(True)) in self.g:
-                    continue
-                self.check_parameters(prop)
-                out.extend(self.property_shape(prop, focus))
+            out.extend(self.shape(shape, self.targets(shape), ()))
         return out
 
-    def _messages_required(self, shape) -> tuple[Literal, ...]:
-        messages = self.messages(shape)
-        if not messages:
-            raise Unsupported(f"shape {shape} has no sh:message")
-        return messages
+    def shape(self, shape, focus: Focus, stack: tuple) -> Iterator[Compiled]:
+        """Every constraint of ``shape`` for the focus nodes ``focus`` gives, then its property shapes
+        for its value nodes."""
+        if self.deactivated(shape):
+            return
+        if shape in stack:
+            raise Unsupported(f"recursive shapes ({shape})")
+        self.check_parameters(shape)
+        path_node = self.one(shape, SH.path)
+        multiplicity = focus.multiplicity()
+        if path_node is None:
+            own = self.node_shape(shape, focus, stack)
+            values = focus
+        else:
+            own = self.property_shape(shape, focus, path_node, stack)
+            values = self.value_nodes(focus, self.path(path_node))
+        for compiled in own:
+            compiled.multiplicity = multiplicity
+            yield compiled
+        for prop in sorted(self.g.objects(shape, SH.property), key=str):
+            yield from self.shape(prop, values, stack + (shape,))
 
-    def node_shape(self, shape, focus: str) -> Iterator[Compiled]:
+    def value_nodes(self, outer: Focus, path: str) -> Focus:
+        """The value nodes of ``outer``'s focus nodes along ``path``: the focus nodes of a property
+        shape's own property shapes. A value node counts once for each focus node it is a value
+        node of (and for each time that focus node is one)."""
+
+        def nodes(var: str) -> str:
+            o = self.var()
+            return f"{{ SELECT DISTINCT {var} WHERE {{ {outer(o)} {o} {path} {var} . }} }}"
+
+        def counted(var: str, n: str) -> str:
+            o = self.var()
+            pairs = f"{{ SELECT DISTINCT {o} {var} WHERE {{ {outer(o)} {o} {path} {var} . }} }}"
+            if outer.counted is None:
+                return f"{{ SELECT {var} (COUNT(*) AS {n}) WHERE {{ {pairs} }} GROUP BY {var} }}"
+            m = self.var()
+            return f"{{ SELECT {var} (SUM({m}) AS {n}) WHERE {{ {pairs} {outer.counted(o, m)} }} GROUP BY {var} }}"
+
+        return Focus(nodes, counted)
+
+    def node_shape(self, shape, focus: Focus, stack: tuple) -> Iterator[Compiled]:
         severity = self.severity(shape)
-        for component, expr in self.value_violations(shape, "?focus"):
-            yield Compiled(shape, component, severity, self._messages_required(shape),
-                           f"SELECT DISTINCT ?focus WHERE {{ {focus} FILTER ({expr}) }}", value_mode="focus")
-        for value in self.g.objects(shape, SH.hasValue):
-            yield Compiled(shape, SH.HasValueConstraintComponent, severity, self._messages_required(shape),
-                           f"SELECT DISTINCT ?focus WHERE {{ {focus} FILTER (!sameTerm(?focus, {sparql_term(value)})) }}",
-                           value_mode="focus")
+        f = focus("?focus")
+        self._lexical = False
+        for component, expr in self.value_violations(shape, "?focus", stack + (shape,)):
+            check = f"ASK {{ {f} VALUES_ }}".replace("VALUES_", "VALUES ?focus { VALUES_ }") if self._lexical else None
+            self._lexical = False
+            yield Compiled(shape, component, severity, self.message(shape, component),
+                           f"SELECT ?focus WHERE {{ {f} FILTER ({expr}) }}", value_mode="focus", lexical_check=check)
+        for value in self.literals(self.g.objects(shape, SH.hasValue)):
+            yield Compiled(shape, SH.HasValueConstraintComponent, severity, self.message(shape, SH.HasValueConstraintComponent),
+                           f"SELECT ?focus WHERE {{ {f} FILTER (!sameTerm(?focus, {sparql_term(value)})) }}",
+                           value_mode="none")
+        # On a node shape the focus node is its own single value node.
+        for other in self.g.objects(shape, SH.equals):
+            o = sparql_term(other)
+            yield Compiled(shape, SH.EqualsConstraintComponent, severity, self.message(shape, SH.EqualsConstraintComponent),
+                           f"SELECT ?focus ?value WHERE {{ {{ {f} ?focus {o} ?value . FILTER (!sameTerm(?focus, ?value)) }} "
+                           f"UNION {{ {f} FILTER NOT EXISTS {{ ?focus {o} ?focus . }} BIND (?focus AS ?value) }} }}")
+        for other in self.g.objects(shape, SH.disjoint):
+            yield Compiled(shape, SH.DisjointConstraintComponent, severity,
+                           self.message(shape, SH.DisjointConstraintComponent),
+                           f"SELECT ?focus WHERE {{ {f} ?focus {sparql_term(other)} ?focus . }}", value_mode="focus")
+        for p in (SH.minCount, SH.maxCount, SH.lessThan, SH.lessThanOrEquals, SH.uniqueLang):
+            if (shape, p, None) in self.g:
+                raise Unsupported(f"{p} on a node shape")
         if (shape, SH.closed, Literal(True)) in self.g:
             allowed = {self.one(p, SH.path) for p in self.g.objects(shape, SH.property)}
             for lst in self.g.objects(shape, SH.ignoredProperties):
                 allowed.update(self.items(lst))
-            if any(not isinstance(a, URIRef) for a in allowed):
-                raise Unsupported("closed shapes with complex property paths")
+            allowed = {a for a in allowed if isinstance(a, URIRef)}
             keep = " && ".join(f"!sameTerm(?path, {sparql_term(a)})" for a in sorted(allowed, key=str)) or "true"
-            yield Compiled(shape, SH.ClosedConstraintComponent, severity, self._messages_required(shape),
-                           f"SELECT DISTINCT ?focus ?path ?value WHERE {{ {focus} ?focus ?path ?value . FILTER ({keep}) }}")
+            yield Compiled(shape, SH.ClosedConstraintComponent, severity, self.message(shape, SH.ClosedConstraintComponent),
+                           f"SELECT ?focus ?path ?value WHERE {{ {f} ?focus ?path ?value . FILTER ({keep}) }}")
         for constraint in self.g.objects(shape, SH.sparql):
-            yield self.sparql_constraint(shape, constraint, focus, severity)
+            if not self.deactivated(constraint):
+                yield self.sparql_constraint(shape, constraint, f, severity, None)
 
-    def property_shape(self, prop, focus: str) -> Iterator[Compiled]:
-        path_node = self.one(prop, SH.path)
+    def property_shape(self, prop, focus: Focus, path_node, stack: tuple) -> Iterator[Compiled]:
         path = self.path(path_node)
         text = self.path_text(path_node)
         severity = self.severity(prop)
-        messages = self._messages_required(prop)
+        f = focus("?focus")
 
         def make(component, query, mode="value"):
-            return Compiled(prop, component, severity, messages, query, path=path_node, path_text=text, value_mode=mode)
+            return Compiled(prop, component, severity, self.message(prop, component), query, path=path_node,
+                            path_text=text, value_mode=mode)
 
-        for component, expr in self.value_violations(prop, "?value"):
-            yield make(component, f"SELECT DISTINCT ?focus ?value WHERE {{ {focus} ?focus {path} ?value . FILTER ({expr}) }}")
+        self._lexical = False
+        for component, expr in self.value_violations(prop, "?value", stack + (prop,)):
+            compiled = make(component, f"SELECT DISTINCT ?focus ?value WHERE {{ {f} ?focus {path} ?value . FILTER ({expr}) }}")
+            if self._lexical:
+                compiled.lexical_check = f"ASK {{ {f} ?focus {path} ?value . VALUES ?value {{ VALUES_ }} }}"
+            self._lexical = False
+            yield compiled
         for n in self.g.objects(prop, SH.minCount):
-            yield make(SH.MinCountConstraintComponent,
-                       f"SELECT ?focus WHERE {{ {{ SELECT ?focus (COUNT(DISTINCT ?value) AS ?n) WHERE {{ {focus} "
-                       f"OPTIONAL {{ ?focus {path} ?value . }} }} GROUP BY ?focus }} FILTER (?n < {int(n)}) }}", "none")
+            if int(n) == 1:
+                yield make(SH.MinCountConstraintComponent,
+                           f"SELECT ?focus WHERE {{ {f} FILTER NOT EXISTS {{ ?focus {path} ?value . }} }}", "none")
+            elif int(n) > 1:
+                yield make(SH.MinCountConstraintComponent,
+                           f"SELECT ?focus WHERE {{ {{ SELECT ?focus (COUNT(DISTINCT ?value) AS ?n) WHERE {{ {f} "
+                           f"OPTIONAL {{ ?focus {path} ?value . }} }} GROUP BY ?focus }} FILTER (?n < {int(n)}) }}", "none")
         for n in self.g.objects(prop, SH.maxCount):
             yield make(SH.MaxCountConstraintComponent,
-                       f"SELECT ?focus WHERE {{ {{ SELECT ?focus (COUNT(DISTINCT ?value) AS ?n) WHERE {{ {focus} "
+                       f"SELECT ?focus WHERE {{ {{ SELECT ?focus (COUNT(DISTINCT ?value) AS ?n) WHERE {{ {f} "
                        f"?focus {path} ?value . }} GROUP BY ?focus }} FILTER (?n > {int(n)}) }}", "none")
-        for value in self.g.objects(prop, SH.hasValue):
+        for value in self.literals(self.g.objects(prop, SH.hasValue)):
             yield make(SH.HasValueConstraintComponent,
-                       f"SELECT DISTINCT ?focus WHERE {{ {focus} FILTER NOT EXISTS {{ ?focus {path} {sparql_term(value)} . }} }}",
+                       f"SELECT ?focus WHERE {{ {f} FILTER NOT EXISTS {{ ?focus {path} {sparql_term(value)} . }} }}",
                        "none")
-        for other in self.g.objects(prop, SH.lessThanOrEquals):
-            yield make(SH.LessThanOrEqualsConstraintComponent,
-                       f"SELECT DISTINCT ?focus ?value WHERE {{ {focus} ?focus {path} ?value . ?focus {sparql_term(other)} ?other . "
-                       f"FILTER (!COALESCE(?value <= ?other, false)) }}")
-        if (prop, SH.sparql, None) in self.g or (prop, SH.closed, None) in self.g:
-            raise Unsupported("SPARQL constraints or closed on property shapes")
+        for other in self.g.objects(prop, SH.equals):
+            o = sparql_term(other)
+            yield make(SH.EqualsConstraintComponent,
+                       f"SELECT DISTINCT ?focus ?value WHERE {{ {f} {{ ?focus {path} ?value . "
+                       f"FILTER NOT EXISTS {{ ?focus {o} ?value . }} }} UNION {{ ?focus {o} ?value . "
+                       f"FILTER NOT EXISTS {{ ?focus {path} ?value . }} }} }}")
+        for other in self.g.objects(prop, SH.disjoint):
+            yield make(SH.DisjointConstraintComponent,
+                       f"SELECT DISTINCT ?focus ?value WHERE {{ {f} ?focus {path} ?value . ?focus {sparql_term(other)} ?value . }}")
+        for prop_name, op, component in ((SH.lessThan, "<", SH.LessThanConstraintComponent),
+                                         (SH.lessThanOrEquals, "<=", SH.LessThanOrEqualsConstraintComponent)):
+            for other in self.g.objects(prop, prop_name):
+                yield make(component,
+                           # One result per pair of values that fails, as SHACL counts them.
+                           f"SELECT DISTINCT ?focus ?value ?_other WHERE {{ {f} ?focus {path} ?value . "
+                           f"?focus {sparql_term(other)} ?_other . FILTER (!COALESCE(?value {op} ?_other, false)) }}")
+        for unique in self.g.objects(prop, SH.uniqueLang):
+            if unique == Literal(True):
+                yield make(SH.UniqueLangConstraintComponent,
+                           f"SELECT DISTINCT ?focus ?lang WHERE {{ {f} ?focus {path} ?_a, ?_b . "
+                           f"BIND (LANG(?_a) AS ?lang) FILTER (?lang != \"\" && !sameTerm(?_a, ?_b) && LANG(?_b) = ?lang) }}",
+                           "none")
+        if (prop, SH.closed, None) in self.g:
+            raise Unsupported("closed on a property shape")
+        for constraint in self.g.objects(prop, SH.sparql):
+            if not self.deactivated(constraint):
+                yield self.sparql_constraint(prop, constraint, f, severity, path_node)
 
-    def sparql_constraint(self, shape, constraint, focus: str, severity: str) -> Compiled:
+    def sparql_constraint(self, shape, constraint, focus: str, severity: str, path_node) -> Compiled:
         select = self.one(constraint, SH.select)
         if select is None:
             raise Unsupported("SPARQL constraints without sh:select")
         text = str(select)
-        if re.search(r"\$(PATH|currentShape|shapesGraph)\b", text):
-            raise Unsupported("SPARQL constraints with $PATH, $currentShape or $shapesGraph")
+        if re.search(r"\$(currentShape|shapesGraph)\b", text):
+            raise Unsupported("SPARQL constraints with $currentShape or $shapesGraph")
+        # The focus nodes are joined into the query's outer WHERE rather than substituted for
+        # $this query by query: the same answers, unless a part of the query is evaluated on
+        # its own (a subquery; MINUS, VALUES and SERVICE, which SHACL forbids anyway) or
+        # aggregates over more than one focus node at a time.
+        plain = re.sub(r'"(?:[^"\\]|\\.)*"|\'(?:[^\'\\]|\\.)*\'|<[^<>\s]*>|#[^\n]*', " ", text)
+        if len(re.findall(r"\bSELECT\b", plain, re.IGNORECASE)) > 1:
+            raise Unsupported("a SPARQL constraint with a subquery")
+        if re.search(r"\b(MINUS|VALUES|SERVICE)\b", plain, re.IGNORECASE):
+            raise Unsupported("a SPARQL constraint with MINUS, VALUES or SERVICE")
+        aggregates = re.search(r"\b(COUNT|SUM|MIN|MAX|AVG|SAMPLE|GROUP_CONCAT|HAVING)\b", plain, re.IGNORECASE)
+        if aggregates and not re.search(r"\bGROUP\s+BY\s+[$?]this\b", plain, re.IGNORECASE):
+            raise Unsupported("a SPARQL constraint that aggregates without GROUP BY $this")
+        if "$PATH" in text:
+            if path_node is None:
+                raise Unsupported("$PATH in a SPARQL constraint of a node shape")
+            text = text.replace("$PATH", self.path(path_node))
+        if _STRING_FUNCTIONS.search(text):
+            self.reads_lexical_forms = True
         prologue = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in self.declared_prefixes(constraint))
-        body = text.replace("$this", "?this")
+        body = re.sub(r"\$this\b", "?this", text)
         match = re.search(r"\bWHERE\s*\{", body, re.IGNORECASE)
         if match is None:
             raise Unsupported("SPARQL constraint without WHERE")
         body = body[: match.end()] + " " + focus.replace("?focus", "?this") + " " + body[match.end():]
-        messages = self.messages(constraint) or self._messages_required(shape)
-        return Compiled(shape, SH.SPARQLConstraintComponent, severity, messages, prologue + body,
+        messages = list(self.g.objects(constraint, SH.message))
+        message = self.message(constraint if messages else shape, SH.SPARQLConstraintComponent)
+        return Compiled(shape, SH.SPARQLConstraintComponent, severity, message, prologue + body,
+                        path=path_node, path_text=self.path_text(path_node) if path_node is not None else None,
                         value_mode="sparql", template=True)
 
     def declared_prefixes(self, constraint) -> list[tuple[str, str]]:
@@ -388,6 +604,18 @@ class Compiler:
             for decl in self.g.objects(source, SH.declare):
                 out.append((str(self.one(decl, SH.prefix)), str(self.one(decl, SH.namespace))))
         return sorted(set(out))
+
+
+def lexical_conflict(store, compiled: list[Compiled], restore: dict) -> Compiled | None:
+    """The first constraint that would read the lexical form of a literal Oxigraph stored in
+    another form (``restore`` holds those), or None."""
+    if not restore:
+        return None
+    values = " ".join(sparql_term(term) for term in restore)
+    for c in compiled:
+        if c.lexical_check and store.query(c.lexical_check.replace("VALUES_", values)):
+            return c
+    return None
 
 
 def to_rdflib(term):
@@ -402,50 +630,71 @@ def to_rdflib(term):
         return BNode(term.value)
     if term.language:
         return Literal(term.value, lang=term.language)
-    return Literal(term.value, datatype=URIRef(term.datatype.value))
+    # As stored: rdflib would otherwise rewrite some lexical forms ("2011-01-01"^^xsd:dateTime, "04"^^xsd:integer).
+    return Literal(term.value, datatype=URIRef(term.datatype.value), normalize=False)
 
 
 _TEMPLATE = re.compile(r"\{[?$]([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
-def fill_template(message: str, solution) -> str:
+def fill_template(message: str, solution, restore: Callable = lambda t: t) -> str:
     """Replace ``{?var}`` and ``{$this}`` in a message with the solution's values."""
 
     def value(match: re.Match) -> str:
         name = match.group(1)
         term = _get(solution, name)
-        return str(to_rdflib(term)) if term is not None else match.group(0)
+        return str(restore(to_rdflib(term))) if term is not None else match.group(0)
 
     return _TEMPLATE.sub(value, message)
 
 
-def run_compiled(store, compiled: list[Compiled], *, progress: Callable[[str], None] | None = None) -> list[ValidationResult]:
-    """Run the compiled constraints on an Oxigraph store."""
+def run_compiled(store, compiled: list[Compiled], *, restore: dict | None = None,
+                 progress: Callable[[str], None] | None = None) -> list[ValidationResult]:
+    """Run the compiled constraints on an Oxigraph store. ``restore`` maps terms Oxigraph stored
+    in another form back to the data's own (see :mod:`lmsgraph.validation.loading`)."""
+    back = (lambda t: restore.get(t, t)) if restore else (lambda t: t)
     results: list[ValidationResult] = []
+    multiplicities: dict[str, dict] = {}
     for n, c in enumerate(compiled, 1):
         if progress:
             progress(f"constraint {n}/{len(compiled)}: {c.shape} {str(c.component).rsplit('#', 1)[-1]}")
+        times = {}
+        if c.multiplicity is not None:
+            if c.multiplicity not in multiplicities:
+                multiplicities[c.multiplicity] = {s["focus"]: int(s["n"].value) for s in store.query(c.multiplicity)}
+            times = multiplicities[c.multiplicity]
         for solution in store.query(c.query):
+            repeat = times.get(_get(solution, "this" if c.value_mode == "sparql" else "focus"), 1) if times else 1
+            path, path_text = c.path, c.path_text
             if c.value_mode == "sparql":
-                focus = to_rdflib(_get(solution, "this"))
-                path = to_rdflib(_get(solution, "path"))
-                value = to_rdflib(_get(solution, "value")) or focus
-                path_text = None
+                failure = _get(solution, "failure")
+                if failure is not None and failure.value == "true":
+                    raise ValidationFailure(f"the SPARQL constraint of {c.shape} reports a failure (?failure true)")
+                focus = back(to_rdflib(_get(solution, "this")))
+                bound_path = to_rdflib(_get(solution, "path"))
+                if isinstance(bound_path, URIRef):
+                    path, path_text = bound_path, None
+                value = back(to_rdflib(_get(solution, "value")))
+                if value is None and c.path is None:
+                    value = focus  # the value node of a node shape is its focus node
+                bound_message = _get(solution, "message")
+                if bound_message is not None:
+                    text = fill_template(bound_message.value, solution, back)
             else:
-                focus = to_rdflib(solution["focus"])
-                path, path_text = c.path, c.path_text
+                focus = back(to_rdflib(solution["focus"]))
                 if c.value_mode == "value":
-                    value = to_rdflib(solution["value"])
+                    value = back(to_rdflib(solution["value"]))
                     if c.component == SH.ClosedConstraintComponent:
-                        path = to_rdflib(solution["path"])
+                        path, path_text = to_rdflib(solution["path"]), None
                 elif c.value_mode == "focus":
                     value = focus
                 else:
                     value = None
-            for message in c.messages:
-                text = fill_template(str(message), solution) if c.template else str(message)
-                results.append(ValidationResult(c.severity, focus, path, value, text, c.shape, str(c.component),
-                                                path_text=path_text))
+            if c.value_mode != "sparql" or bound_message is None:
+                text = fill_template(c.message, solution, back) if c.template else c.message
+            result = ValidationResult(c.severity, focus, path, value, text, c.shape, str(c.component),
+                                      path_text=path_text)
+            results.extend([result] * repeat)
     return results
 
 

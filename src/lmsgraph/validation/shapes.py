@@ -38,15 +38,21 @@ class ShapeSet:
     name: str
     files: tuple[Path, ...]
     checks: tuple[Check, ...] = field(default_factory=tuple)
+    given: object = field(default=None, compare=False, repr=False)  # an rdflib Graph of shapes
 
     def graph(self):
         from rdflib import Graph
 
         from lmsgraph.graph import parse_turtle
 
+        if self.given is not None:
+            return self.given
+        from lmsgraph.validation.loading import exact_literals
+
         graph = Graph()
         for path in self.files:
-            parse_turtle(graph, path)
+            with exact_literals():
+                parse_turtle(graph, path)
         return graph
 
 
@@ -97,8 +103,13 @@ def load_checks(set_name: str) -> tuple[Check, ...]:
     return tuple(checks)
 
 
-def shape_set(spec: str | Path) -> ShapeSet:
-    """``"graph"``, ``"cases"``, or the path of a Turtle file (or a folder of them) holding shapes."""
+def shape_set(spec) -> ShapeSet:
+    """``"graph"``, ``"cases"``, the path of a Turtle file (or a folder of them) holding shapes,
+    or an rdflib graph of shapes."""
+    from rdflib import Graph
+
+    if isinstance(spec, Graph):
+        return ShapeSet("the given shapes graph", (), given=spec)
     if isinstance(spec, str) and spec in SHAPE_SETS:
         folder = data_dir("shapes")
         return ShapeSet(spec, tuple(folder / f for f in SHAPE_SETS[spec]), load_checks(spec))
