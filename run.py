@@ -113,6 +113,9 @@ def main(argv: list[str]) -> int:
         return subprocess.call([str(BIN / "lmsgraph"), "build", "--out", str(ROOT / "build"), *rest],
                                cwd=ROOT)
     install("[test]")
+    step("fetching the W3C SHACL core test suite (from pyshacl's source distribution on PyPI)")
+    if subprocess.call([str(BIN / "python"), str(ROOT / "bench" / "shacl_w3c_suite.py"), "--fetch-only"], cwd=ROOT):
+        print("run.py: could not fetch the W3C SHACL suite; its tests will be skipped", flush=True)
     step("running the tests")
     return subprocess.call([str(BIN / "python"), "-m", "pytest", *rest], cwd=ROOT)
 

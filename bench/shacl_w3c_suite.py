@@ -26,19 +26,11 @@ import tempfile
 from collections import Counter
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
 CACHE = Path(__file__).resolve().parent / ".cache"
 PYSHACL_SDIST = "pyshacl==0.40.1"
 SUITE_IN_SDIST = "test/resources/sht_tests/core/"
-
-# Tests where an engine's answer differs from the suite's for a reason we accept, by engine and name.
-KNOWN = {
-    "pyshacl": {
-        "property/uniqueLang-002": 'pyshacl reads sh:uniqueLang "1"^^xsd:boolean as true; SHACL names only true',
-    },
-    "auto": {},
-    "compiled": {},
-}
-
 
 def fetch() -> Path:
     """The core suite from pyshacl's source distribution, unpacked under bench/.cache."""
@@ -63,28 +55,91 @@ def fetch() -> Path:
     return target
 
 
+PYRUDOF_SCRIPT = """
+import sys, pyrudof
+data, shapes = sys.argv[1:3]
+rudof = pyrudof.Rudof(pyrudof.RudofConfig())
+rudof.read_data(data, format=pyrudof.RDFFormat.Turtle, base=sys.argv[3])
+rudof.read_shacl(shapes, format=pyrudof.ShaclFormat.Turtle, base=sys.argv[4])
+rudof.validate_shacl()
+print(rudof.serialize_shacl_validation_results(format=pyrudof.ResultShaclValidationFormat.Turtle))
+"""
+
+
+def run_peer(case, peer: str, jena: list[str] | None):
+    """One test on an engine outside lmsgraph (Jena SHACL or pyrudof), compared the same way."""
+    from collections import Counter
+
+    from rdflib import Graph, URIRef
+
+    from lmsgraph.validation.loading import exact_literals
+    from lmsgraph.validation.suite import SH, Outcome, compare_keys, result_key
+
+    if peer == "jena":
+        argv = [*jena, "validate", "--shapes", str(case.shapes), "--data", str(case.data)]
+    else:
+        argv = [sys.executable, "-c", PYRUDOF_SCRIPT, str(case.data), str(case.shapes),
+                case.data.resolve().as_uri(), case.shapes.resolve().as_uri()]
+    try:
+        done = subprocess.run(argv, capture_output=True, text=True, timeout=120)
+    except subprocess.TimeoutExpired:
+        return Outcome(case.name, peer, "error", detail="no answer in 120 s")
+    if done.returncode != 0:
+        lines = done.stderr.strip().splitlines() or ["no message"]
+        return Outcome(case.name, peer, "error", detail=f"exit {done.returncode}: {lines[-1][:300]}")
+    graph = Graph()
+    try:
+        with exact_literals():
+            graph.parse(data=done.stdout, format="turtle")
+    except Exception as exc:  # a report that does not parse is an answer to show, not to hide
+        return Outcome(case.name, peer, "error", detail=f"report does not parse: {exc}")
+    reports = list(graph.subjects(URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
+                                  URIRef(SH + "ValidationReport")))
+    if len(reports) != 1:
+        return Outcome(case.name, peer, "error", detail=f"{len(reports)} validation reports")
+    conforms = graph.value(reports[0], URIRef(SH + "conforms"))
+    keys = Counter(result_key(graph, node, graph) for node in graph.objects(reports[0], URIRef(SH + "result")))
+    detail = compare_keys(case, bool(conforms.toPython()) if conforms is not None else None, keys)
+    return Outcome(case.name, peer, "wrong" if detail else "pass", used=peer, detail=detail)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     where = parser.add_mutually_exclusive_group(required=True)
     where.add_argument("--suite", type=Path, help="folder holding the core suite's manifest.ttl")
     where.add_argument("--fetch", action="store_true", help="use pyshacl's copy of the suite, from PyPI")
-    parser.add_argument("--engine", action="append", choices=("compiled", "pyshacl", "auto"),
-                        help="engines to run (default: all three)")
+    where.add_argument("--fetch-only", action="store_true", help="fetch pyshacl's copy of the suite and stop")
+    parser.add_argument("--engine", action="append", choices=("compiled", "pyshacl", "auto", "jena", "pyrudof"),
+                        help="engines to run (default: lmsgraph's three; jena and pyrudof on request)")
     parser.add_argument("--verbose", action="store_true", help="print every test's outcome")
     args = parser.parse_args(argv)
 
     import logging
 
+    from lmsgraph.validation.suite import W3C_KNOWN as KNOWN
     from lmsgraph.validation.suite import load_cases, run_case
 
     # rdflib logs a traceback for every ill-typed literal it meets; the suite has several on purpose.
     logging.getLogger("rdflib").setLevel(logging.CRITICAL)
 
+    if args.fetch_only:
+        print(fetch())
+        return 0
     suite = fetch() if args.fetch else args.suite
     cases = load_cases(suite / "manifest.ttl")
     engines = args.engine or ["compiled", "pyshacl", "auto"]
     print(f"{len(cases)} tests from {suite}")
-    outcomes = {engine: {c.name: run_case(c, engine) for c in cases} for engine in engines}
+    jena = None
+    if "jena" in engines:
+        from peers import jena_command
+
+        jena = jena_command()
+    if "pyrudof" in engines:
+        from peers import ensure_pyrudof
+
+        ensure_pyrudof()
+    outcomes = {engine: {c.name: (run_peer(c, engine, jena) if engine in ("jena", "pyrudof") else run_case(c, engine))
+                         for c in cases} for engine in engines}
     failed = False
     for engine in engines:
         tally = Counter(o.status for o in outcomes[engine].values())
