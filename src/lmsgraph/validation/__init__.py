@@ -123,10 +123,20 @@ def run_pyshacl(data_graph: "Graph", shapes_graph: "Graph") -> list[ValidationRe
     from rdflib.namespace import SH
 
     from lmsgraph.namespaces import compact_iri
-    from lmsgraph.validation.compiled import Compiler, Unsupported
+    from lmsgraph.validation.compiled import DEFAULT_MESSAGES, Compiler, Unsupported
 
-    _, results_graph, _ = pyshacl.validate(data_graph, shacl_graph=shapes_graph, inference="none",
-                                           allow_warnings=True, allow_infos=True, advanced=False)
+    from pyshacl.errors import ReportableRuntimeError
+    from rdflib import Graph
+
+    from lmsgraph.validation.compiled import ValidationFailure
+
+    try:
+        _, results_graph, _ = pyshacl.validate(data_graph, shacl_graph=shapes_graph, inference="none",
+                                               allow_warnings=True, allow_infos=True, advanced=False)
+    except ReportableRuntimeError as exc:
+        raise ValidationFailure(f"pyshacl could not validate: {exc}") from exc
+    if not isinstance(results_graph, Graph):  # pyshacl returns some failures instead of raising them
+        raise ValidationFailure(f"pyshacl could not validate: {results_graph}")
     paths = Compiler(shapes_graph, compact_iri)
     out = []
     # Only the report's own results: those of nested shapes hang below them as sh:detail.
@@ -145,9 +155,10 @@ def run_pyshacl(data_graph: "Graph", shapes_graph: "Graph") -> list[ValidationRe
         # One result per result node; of several messages, the English (or untagged) one.
         messages = sorted(results_graph.objects(node, SH.resultMessage),
                           key=lambda m: (m.language not in (None, "en"), m.language or "", str(m)))
+        component = results_graph.value(node, SH.sourceConstraintComponent)
         out.append(ValidationResult(
             severity, results_graph.value(node, SH.focusNode), path, results_graph.value(node, SH.value),
-            str(messages[0]) if messages else "", shape, str(results_graph.value(node, SH.sourceConstraintComponent)),
+            str(messages[0]) if messages else DEFAULT_MESSAGES.get(component, ""), shape, str(component),
             path_text=path_text,
         ))
     return out
@@ -165,14 +176,14 @@ def run_checks(checks: Iterable[Check], query: Callable[[str], Iterable]) -> lis
     return out
 
 
-def _oxigraph_rows(store, restore: dict | None = None):
+def _oxigraph_rows(store, restore=None):
     from lmsgraph.validation.compiled import _get, to_rdflib
 
-    back = restore or {}
+    back = restore.term if restore else (lambda term: term)
 
     def query(text: str):
         for s in store.query(text):
-            yield tuple(back.get(term, term) for term in (to_rdflib(_get(s, v)) for v in ("entity", "property", "value")))
+            yield tuple(back(term) for term in (to_rdflib(_get(s, v)) for v in ("entity", "property", "value")))
 
     return query
 
@@ -184,6 +195,8 @@ def _check_rows(graph: "Graph"):
 
     try:
         store, restore = load_exact(ntriples=[graph.serialize(format="nt", encoding="utf-8")])
+        if restore.ambiguous:
+            raise Rewritten("literals stored as one")
     except Rewritten:
         return lambda text: (tuple(row) for row in graph.query(text))
     return _oxigraph_rows(store, restore)
@@ -223,7 +236,7 @@ def validate(
     if fail_on not in FAIL_ON:
         raise DataError(f"fail_on must be one of {', '.join(FAIL_ON)}", field="fail_on", value=fail_on)
     from lmsgraph.namespaces import compact_iri
-    from lmsgraph.validation.compiled import Compiler, Unsupported, lexical_conflict, run_compiled
+    from lmsgraph.validation.compiled import Compiler, Unsupported, run_compiled
     from lmsgraph.validation.loading import Rewritten, stored_forms
 
     sset = shape_set(shapes)
@@ -242,23 +255,16 @@ def validate(
     if compiled is not None:
         try:
             store, restore = inputs.store(progress)
-            if restore and compiler.reads_lexical_forms:
-                example = next(iter(restore.values()))
-                raise Rewritten(f"the data has literals that Oxigraph stores in another form (such as {example.n3()}), "
-                                "and a SPARQL constraint or a nested shape reads lexical forms")
-            conflict = lexical_conflict(store, compiled, restore)
-            if conflict is not None:
-                raise Rewritten(f"{conflict.shape} reads the lexical form of a literal that Oxigraph stores in another form")
+            _check_restorable(compiler, compiled, store, restore)
+            results = run_compiled(store, compiled, restore=restore, progress=progress)
+            if checks:
+                results += run_checks(sset.checks, _oxigraph_rows(store, restore))
+            used = "compiled"
         except Rewritten as exc:
             compiled, declined = None, exc
     if compiled is None and engine == "compiled":
         raise DataError(f"the compiled engine cannot give the exact report: {declined}", field="engine", value=engine)
-    if compiled is not None:
-        results = run_compiled(store, compiled, restore=restore, progress=progress)
-        if checks:
-            results += run_checks(sset.checks, _oxigraph_rows(store, restore))
-        used = "compiled"
-    else:
+    if compiled is None:
         graph = inputs.rdflib_graph()
         if progress:
             progress(f"running pyshacl over {len(graph)} triples")
@@ -271,6 +277,35 @@ def validate(
         results = [_locate(r, inputs) for r in results]
     return make_report(results, shapes=sset.name, engine=used, sources=inputs.sources, shapes_graph=shapes_graph,
                        fail_on=fail_on)
+
+
+def _check_restorable(compiler, compiled, store, restore) -> None:
+    """:class:`Rewritten` when the data has literals that Oxigraph stored in another form and the
+    compiled shapes would see the difference: they read lexical forms, compare values by term
+    with a literal of the shapes, or join and merge values that the data holds as distinct
+    terms stored as one."""
+    from lmsgraph.validation.compiled import lexical_conflict
+    from lmsgraph.validation.loading import Rewritten
+
+    if not restore:
+        return
+    if compiler.reads_lexical_forms:
+        raise Rewritten(f"the data has literals that Oxigraph stores in another form (such as "
+                        f"{restore.example().n3()}), and a SPARQL constraint or a nested shape reads lexical forms")
+    clash = next((v for v in compiler.term_literals if v in restore.single or v in restore.ambiguous), None)
+    if clash is not None:
+        raise Rewritten(f"the shapes compare values with {clash.n3()} by term, and the data has another literal "
+                        "that Oxigraph stores as that one")
+    if restore.ambiguous and compiler.joined_predicates:
+        carrying = {predicate for (_, predicate, _) in restore.by_triple}
+        if None in compiler.joined_predicates or carrying & compiler.joined_predicates or not restore.by_triple:
+            term, given = next(iter(restore.ambiguous.items()))
+            raise Rewritten(f"the data has distinct literals that Oxigraph stores as one "
+                            f"({', '.join(g.n3() for g in given)}), and the shapes compare or gather values "
+                            "along paths that would merge them")
+    conflict = lexical_conflict(store, compiled, restore)
+    if conflict is not None:
+        raise Rewritten(f"{conflict.shape} reads the lexical form of a literal that Oxigraph stores in another form")
 
 
 def _locate(result: ValidationResult, inputs: _Data) -> ValidationResult:
