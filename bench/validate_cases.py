@@ -1,82 +1,187 @@
-"""Throughput of case record validation: lmsgraph's compiled engine against one pyshacl call.
+"""Throughput of case record validation: lmsgraph against pyshacl, Apache Jena SHACL and pyrudof.
 
-For each size, the script writes that many synthetic case records (about 5% carry a
-deliberate error) to an N-Triples file, then validates the file against the case shapes
-twice, side by side in one run:
+For each size the script writes that many synthetic case records (about 5% carry a deliberate
+error) to an N-Triples file, then validates them against the case shapes with each engine, one
+after the other in one run, each as its own process, end to end: start, read the data, validate,
+write a SHACL validation report in Turtle.
 
-- baseline: ``validate(path, shapes="cases", engine="pyshacl")``, one pyshacl call over
-  the whole data graph (the records plus the bundled vocabularies);
-- compiled: ``validate(path, shapes="cases", engine="compiled")``, the shapes compiled to
-  SPARQL and run on Oxigraph.
+- lmsgraph: ``lmsgraph validate cases.nt --shapes cases --format ttl`` (the default engine);
+- pyshacl: ``pyshacl -s shapes.ttl -f turtle data.nt``;
+- Jena: ``shacl.shacl validate --shapes shapes.ttl --data data.nt`` (Debian's
+  ``libapache-jena-java``, set up by ``bench/peers.py``);
+- pyrudof: ``Rudof.read_data`` / ``read_shacl`` / ``validate_shacl``, its report serialized as
+  Turtle (in a process with an address-space limit, ``--memory-limit``).
 
-Both timings include reading the file. The script prints cases per second for each, their
-ratio, and whether the two reports are identical result for result.
+``shapes.ttl`` is the case shape set (``terms.ttl`` and ``cases.ttl``); ``data.nt`` holds the
+records and the bundled vocabularies they are checked against, the same data lmsgraph adds by
+itself. Every report is read back and its results compared, as a multiset of (focus node, path,
+value, source shape, constraint component, severity), with lmsgraph's; messages are left out,
+each engine words its own. The script prints seconds, cases per second, peak memory, the number
+of results and whether they are the same results as lmsgraph's.
 
-    python bench/validate_cases.py                 # 1k, 10k and 100k cases
-    python bench/validate_cases.py --sizes 1000 5000
+    python bench/validate_cases.py                      # 1k, 10k and 100k cases
+    python bench/validate_cases.py --sizes 1000 5000 --engines lmsgraph jena
 """
 
 from __future__ import annotations
 
 import argparse
-import gc
-import json
+import os
+import resource
+import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-def log(message: str) -> None:
-    print(f"[bench] {message}", file=sys.stderr, flush=True)
+from peers import ensure_pyrudof, jena_command, jena_version, log  # noqa: E402
+
+ENGINES = ("lmsgraph", "pyshacl", "jena", "pyrudof")
+BIN = Path(sys.executable).parent
+
+PYRUDOF_SCRIPT = """
+import sys, pyrudof
+data, shapes, out = sys.argv[1:4]
+rudof = pyrudof.Rudof(pyrudof.RudofConfig())
+rudof.read_data(data, format=pyrudof.RDFFormat.NTriples)
+rudof.read_shacl(shapes, format=pyrudof.ShaclFormat.Turtle)
+rudof.validate_shacl()
+text = rudof.serialize_shacl_validation_results(format=pyrudof.ResultShaclValidationFormat.Turtle)
+open(out, "w", encoding="utf-8").write(text)
+"""
 
 
-def timed(fn):
-    gc.collect()
+def run_engine(argv: list[str], *, stdout_to: Path | None, timeout: float, memory_limit: int | None):
+    """Run one engine; (seconds, peak resident MB, error text or None)."""
+
+    def limit():
+        if memory_limit:
+            resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
+
+    out = open(stdout_to, "wb") if stdout_to else subprocess.DEVNULL
     start = time.perf_counter()
-    value = fn()
-    return value, time.perf_counter() - start
+    try:
+        proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.PIPE, preexec_fn=limit)
+        deadline = start + timeout
+        while True:
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                break
+            if time.perf_counter() > deadline:
+                proc.kill()
+                os.wait4(proc.pid, 0)
+                return time.perf_counter() - start, 0.0, f"stopped after {timeout:.0f} s"
+            time.sleep(0.05)
+        seconds = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        err = proc.stderr.read().decode("utf-8", "replace")
+    finally:
+        if stdout_to:
+            out.close()
+    peak = usage.ru_maxrss / 1024
+    # lmsgraph exits 1 when there are violations, as a validator should; anything else is an error.
+    if proc.returncode not in (0, 1):
+        lines = [line for line in err.strip().splitlines() if line.strip()]
+        return seconds, peak, f"exit {proc.returncode}: {lines[-1] if lines else 'no message'}"
+    return seconds, peak, None
 
 
-def rows(report) -> list[str]:
-    return [json.dumps(r.as_dict(), sort_keys=True) for r in report.results]
+def report_keys(path: Path) -> Counter:
+    from rdflib import Graph, URIRef
+
+    from lmsgraph.validation.loading import exact_literals
+    from lmsgraph.validation.suite import SH, result_key
+
+    graph = Graph()
+    with exact_literals():
+        graph.parse(path, format="turtle")
+    return Counter(result_key(graph, node, graph) for node in graph.objects(None, URIRef(SH + "result")))
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
+    parser.add_argument("--engines", nargs="+", choices=ENGINES, default=list(ENGINES))
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--error-rate", type=float, default=0.05)
+    parser.add_argument("--pyshacl-max", type=int, default=10000,
+                        help="largest size pyshacl runs at (100k cases took it 52 minutes)")
+    parser.add_argument("--memory-limit", type=float, default=16.0, help="GB of address space for pyrudof")
+    parser.add_argument("--timeout", type=float, default=3600.0, help="seconds any one engine may take")
     args = parser.parse_args(argv)
 
+    from lmsgraph.graph import vocabulary_ntriples
     from lmsgraph.synthetic import synthetic_ntriples
-    from lmsgraph.validation import validate
+    from lmsgraph.validation.shapes import shape_set
 
-    validate(shapes="cases")  # warm the caches both engines share (vocabulary context)
-    lines = []
-    header = f"{'cases':>8} {'baseline s':>11} {'cases/s':>9} {'compiled s':>11} {'cases/s':>9} {'speed-up':>9}  identical  violations"
+    versions = {"lmsgraph": "default engine"}
+    if "jena" in args.engines:
+        jena = jena_command()
+        versions["jena"] = f"Jena SHACL {jena_version()}"
+    if "pyrudof" in args.engines:
+        versions["pyrudof"] = f"pyrudof {ensure_pyrudof()}"
+    if "pyshacl" in args.engines:
+        from importlib.metadata import version
+
+        versions["pyshacl"] = f"pyshacl {version('pyshacl')}"
+
+    rows = []
     with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        shapes = tmp / "shapes.ttl"
+        shape_set("cases").graph().serialize(shapes, format="turtle")
+        vocabulary = vocabulary_ntriples()
         for n in args.sizes:
-            path = Path(tmp) / f"cases-{n}.nt"
+            cases, data = tmp / f"cases-{n}.nt", tmp / f"data-{n}.nt"
             log(f"writing {n} synthetic case records")
-            with path.open("w", encoding="utf-8") as handle:
+            with cases.open("w", encoding="utf-8") as handle:
                 for line in synthetic_ntriples(n, seed=args.seed, error_rate=args.error_rate):
                     handle.write(line + "\n")
-            log(f"{n} cases: compiled engine")
-            compiled, t_compiled = timed(lambda: validate(path, shapes="cases", engine="compiled",
-                                                           progress=lambda m: None))
-            log(f"{n} cases: compiled took {t_compiled:.1f} s; baseline (one pyshacl call) running")
-            baseline, t_baseline = timed(lambda: validate(path, shapes="cases", engine="pyshacl", progress=log))
-            same = rows(compiled) == rows(baseline)
-            line = (f"{n:>8} {t_baseline:>11.2f} {n / t_baseline:>9.0f} {t_compiled:>11.2f} {n / t_compiled:>9.0f} "
-                    f"{t_baseline / t_compiled:>8.1f}x  {'yes' if same else 'NO':>9}  {len(compiled.violations)}")
-            lines.append(line)
-            log(line)
-            del compiled, baseline
-    print("Validation of synthetic case records against the case shapes (baseline: one pyshacl call)")
-    print(header)
-    for line in lines:
-        print(line)
+            data.write_bytes(cases.read_bytes() + b"\n" + vocabulary)
+            reference = None
+            for engine in args.engines:
+                report = tmp / f"report-{engine}-{n}.ttl"
+                if engine == "pyshacl" and n > args.pyshacl_max:
+                    rows.append((n, engine, None, None, None, f"not run above {args.pyshacl_max} cases"))
+                    continue
+                stdout_to, limit = None, None
+                if engine == "lmsgraph":
+                    argv = [str(BIN / "lmsgraph"), "validate", str(cases), "--shapes", "cases", "--format", "ttl",
+                            "--out", str(report), "--no-progress"]
+                elif engine == "pyshacl":
+                    argv = [str(BIN / "pyshacl"), "-s", str(shapes), "-f", "turtle", "-o", str(report), str(data)]
+                elif engine == "jena":
+                    argv, stdout_to = [*jena, "validate", "--shapes", str(shapes), "--data", str(data)], report
+                else:
+                    argv = [sys.executable, "-c", PYRUDOF_SCRIPT, str(data), str(shapes), str(report)]
+                    limit = int(args.memory_limit * 2**30)
+                log(f"{n} cases: {engine}")
+                seconds, peak, error = run_engine(argv, stdout_to=stdout_to, timeout=args.timeout, memory_limit=limit)
+                if error:
+                    rows.append((n, engine, seconds, peak, None, error))
+                    log(f"{n} cases: {engine} failed: {error}")
+                    continue
+                keys = report_keys(report)
+                if engine == "lmsgraph":
+                    reference = keys
+                same = "-" if reference is None else ("yes" if keys == reference else
+                                                      f"NO ({sum((keys - reference).values())} extra, "
+                                                      f"{sum((reference - keys).values())} missing)")
+                rows.append((n, engine, seconds, peak, sum(keys.values()), same))
+                log(f"{n} cases: {engine} {seconds:.2f} s, {peak:.0f} MB, {sum(keys.values())} results, same: {same}")
+
+    print("Validation of synthetic case records against the case shapes, end to end, one process per engine")
+    print("(" + "; ".join(f"{k}: {v}" for k, v in versions.items()) + ")")
+    print(f"{'cases':>8}  {'engine':<9} {'seconds':>8} {'cases/s':>9} {'peak MB':>8} {'results':>8}  same results as lmsgraph")
+    for n, engine, seconds, peak, results, same in rows:
+        if results is None:
+            timing = f"{seconds:>8.2f} {'':>9} {peak:>8.0f}" if seconds is not None else f"{'':>8} {'':>9} {'':>8}"
+            print(f"{n:>8}  {engine:<9} {timing} {'':>8}  {same}")
+        else:
+            print(f"{n:>8}  {engine:<9} {seconds:>8.2f} {n / seconds:>9.0f} {peak:>8.0f} {results:>8}  {same}")
     return 0
 
 

@@ -145,3 +145,41 @@ def test_csv_terms_may_be_the_sources_own_names(tmp_path):
     read_cases_csv(graph, path)
     assert set(graph.objects(None, LMSG.diagnosis)) == {LMSG.EBVAssociatedSmoothMuscleTumour, LMSG.Leiomyosarcoma}
     assert set(graph.objects(None, LMSG.marker)) == {LMSG.Caldesmon, LMSG.Desmin}
+
+
+def _stderr_on_a_terminal(*args: str) -> tuple[int, str]:
+    """Run lmsgraph with its standard error on a pseudo-terminal; (exit code, what it wrote there)."""
+    import os
+    import pty
+    import select
+    import time
+
+    master, slave = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "lmsgraph", *args], stdout=subprocess.DEVNULL, stderr=slave)
+    os.close(slave)
+    chunks, deadline = [], time.monotonic() + 120
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([master], [], [], 0.5)
+        if ready:
+            try:
+                data = os.read(master, 65536)
+            except OSError:  # the other end closed
+                break
+            if not data:
+                break
+            chunks.append(data)
+        elif proc.poll() is not None:
+            break
+    os.close(master)
+    return proc.wait(timeout=60), b"".join(chunks).decode("utf-8", "replace")
+
+
+def test_progress_on_a_terminal_and_quiet_otherwise():
+    code, seen = _stderr_on_a_terminal("validate", "--shapes", "cases", str(CASES / "registry-valid.csv"))
+    assert code == 0
+    assert "lmsgraph: constraint 1/" in seen and "done" in seen
+    quiet = lmsgraph("validate", "--shapes", "cases", str(CASES / "registry-valid.csv"))
+    assert quiet.returncode == 0 and "lmsgraph: constraint" not in quiet.stderr
+    code, seen = _stderr_on_a_terminal("validate", "--no-progress", "--shapes", "cases",
+                                       str(CASES / "registry-valid.csv"))
+    assert code == 0 and "lmsgraph: constraint" not in seen

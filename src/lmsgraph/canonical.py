@@ -39,6 +39,19 @@ def canonical_turtle(graph: Graph) -> bytes:
     return canonical_copy(graph).serialize(format="turtle", encoding="utf-8")
 
 
+def sorted_turtle(graph: Graph) -> bytes:
+    """Serialise as Turtle a graph whose blank node labels are already stable: its triples go
+    in sorted order into a fresh graph, so the serialiser sees the same order in every process.
+    Linear where :func:`canonical_turtle` is not, for graphs that need no relabelling."""
+    ordered = Graph()
+    bind_prefixes(ordered)
+    for prefix, namespace in graph.namespaces():
+        ordered.bind(prefix, namespace, override=False)
+    for triple in sorted(graph):
+        ordered.add(triple)
+    return ordered.serialize(format="turtle", encoding="utf-8")
+
+
 def canonical_ntriples(graph: Graph) -> bytes:
     """Serialise ``graph`` as sorted N-Triples with content-derived blank node labels."""
     text = canonical_copy(graph).serialize(format="nt", encoding="utf-8").decode("utf-8")

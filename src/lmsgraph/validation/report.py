@@ -212,6 +212,7 @@ class ValidationReport:
         report = BNode("report")
         graph.add((report, RDF.type, sh.ValidationReport))
         graph.add((report, sh.conforms, Literal(self.conforms)))
+        paths: dict = {}  # blank path nodes of the shapes graph, relabelled in order of first use
         for n, r in enumerate(self.results, 1):
             node = BNode(f"result{n}")
             graph.add((report, sh.result, node))
@@ -219,9 +220,12 @@ class ValidationReport:
             graph.add((node, sh.resultSeverity, sh[r.severity] if r.severity in SEVERITIES else URIRef(r.severity)))
             graph.add((node, sh.focusNode, r.focus_node))
             if r.path is not None:
-                graph.add((node, sh.resultPath, r.path))
+                path = r.path
                 if _is_bnode(r.path) and self.shapes_graph is not None:
-                    _copy_closure(self.shapes_graph, r.path, graph)
+                    if r.path not in paths:
+                        paths[r.path] = _copy_closure(self.shapes_graph, r.path, graph, f"path{len(paths) + 1}")
+                    path = paths[r.path]
+                graph.add((node, sh.resultPath, path))
             if r.value is not None:
                 graph.add((node, sh.value, r.value))
             graph.add((node, sh.resultMessage, Literal(r.message, lang="en")))
@@ -230,23 +234,43 @@ class ValidationReport:
         return graph
 
     def to_turtle(self) -> str:
-        from lmsgraph.canonical import canonical_turtle
+        """The report graph as Turtle, the same bytes for the same report.
 
-        return canonical_turtle(self.to_graph()).decode("utf-8")
+        Its own blank nodes (the report, its results, copied paths) are labelled by position,
+        so sorting its triples is enough. Blank nodes that come from the data or the shapes
+        (a blank focus node, value or source shape) have labels of no meaning: then the graph is
+        canonicalised, which costs more time the more results there are.
+        """
+        from lmsgraph.canonical import canonical_turtle, sorted_turtle
+
+        foreign = any(_is_bnode(t) for r in self.results for t in (r.focus_node, r.value, r.source_shape))
+        return (canonical_turtle if foreign else sorted_turtle)(self.to_graph()).decode("utf-8")
 
 
-def _copy_closure(source: "Graph", node: "Node", target: "Graph") -> None:
-    """Copy the triples that describe a blank node (a property path, say), recursively."""
+def _copy_closure(source: "Graph", node: "Node", target: "Graph", label: str) -> "Node":
+    """Copy the triples that describe a blank node (a property path, say), recursively, with
+    blank node labels made from ``label``; the copy of ``node``."""
+    from rdflib import BNode
+
+    names: dict = {}
+
+    def name(blank) -> "Node":
+        if blank not in names:
+            names[blank] = BNode(label if not names else f"{label}-{len(names)}")
+        return names[blank]
+
     todo, seen = [node], set()
     while todo:
         current = todo.pop()
         if current in seen:
             continue
         seen.add(current)
-        for p, o in source.predicate_objects(current):
-            target.add((current, p, o))
+        # In a fixed order, so that the labels are the same in every process.
+        for p, o in sorted(source.predicate_objects(current), key=lambda po: (str(po[0]), _is_bnode(po[1]), str(po[1]))):
+            target.add((name(current), p, name(o) if _is_bnode(o) else o))
             if _is_bnode(o):
                 todo.append(o)
+    return name(node)
 
 
 def make_report(results, *, shapes: str, engine: str, sources=(), shapes_graph=None,
