@@ -85,7 +85,11 @@ def run_engine(argv: list[str], *, stdout_to: Path | None, timeout: float, memor
     # lmsgraph exits 1 when there are violations, as a validator should; anything else is an error.
     if proc.returncode not in (0, 1):
         lines = [line for line in err.strip().splitlines() if line.strip()]
-        return seconds, peak, f"exit {proc.returncode}: {lines[-1] if lines else 'no message'}"
+        memory = [line for line in lines if "memory" in line.lower()]
+        how = (f"killed by signal {-proc.returncode}" if proc.returncode < 0 else f"exit {proc.returncode}")
+        if memory and memory_limit:
+            return seconds, peak, f"{how}, out of memory at the {memory_limit / 2**30:.0f} GB limit: {memory[0][:120]}"
+        return seconds, peak, f"{how}: {(memory or lines or ['no message'])[-1][:160]}"
     return seconds, peak, None
 
 

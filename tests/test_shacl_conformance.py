@@ -4,8 +4,8 @@ Each case is one test-manifest file: data, shapes and the expected report, writt
 SHACL specification. An engine passes a case when ``sh:conforms`` and the multiset of results
 (focus node, path, value, source shape, constraint component, severity) agree with it. The
 compiled engine may decline a case, saying why, and the default engine then runs pyshacl; the
-cases it declines are listed here by name, as are the cases where pyshacl's answer differs from
-the specification. Every other case must give the expected report on every engine.
+cases it declines are listed here by name, and the cases where pyshacl's answer differs from
+the specification in ``lmsgraph.validation.suite.SUITE_KNOWN``. Every other case must give the expected report on every engine.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import pytest
 
 from lmsgraph.errors import LmsgraphError
 from lmsgraph.validation import validate
-from lmsgraph.validation.suite import load_cases, run_case
+from lmsgraph.validation.suite import SUITE_KNOWN, load_cases, run_case
 
 SUITE = Path(__file__).parent / "shacl"
 CASES = load_cases(SUITE / "manifest.ttl")
@@ -34,13 +34,6 @@ COMPILED_DECLINES = {
     "literal-forms-path": 'an alternative path would merge "4" and "4.0"^^xsd:decimal, one term in Oxigraph',
     "language-tag-case": "Oxigraph stores language tags in lower case",
 }
-# Cases where pyshacl's report differs from the specification's, and how.
-PYSHACL_DIFFERS = {
-    "value-range": "pyshacl lets a date pass sh:maxInclusive 100; SPARQL cannot compare the two, "
-                   "and a value that cannot be compared is a result",
-}
-
-
 def case_id(case) -> str:
     return case.name.split(".ttl")[0]
 
@@ -82,7 +75,7 @@ def test_case(case, engine):
     if engine == "compiled" and name in COMPILED_DECLINES:
         assert outcome.status == "declined", outcome
         return
-    if engine == "pyshacl" and name in PYSHACL_DIFFERS:
+    if case.name in SUITE_KNOWN.get(engine, {}):
         # Still different: when pyshacl changes, this case leaves the list.
         assert outcome.status == "wrong", outcome
         return
@@ -183,3 +176,31 @@ def _sparql_shape(query: str):
 @prefix sh: <http://www.w3.org/ns/shacl#> .
 <http://example.org/lmsg/S> sh:targetNode <http://example.org/lmsg/t1> ; sh:sparql [ sh:select "{query}" ] .
 """, format="turtle")
+
+
+def test_annotations_are_ignored_and_declared_components_declined(tmp_path):
+    from rdflib import Graph
+
+    data = _write(tmp_path)
+    annotated = Graph().parse(data="""
+@prefix ex: <http://example.org/lmsg/> .
+@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+ex:S sh:targetNode ex:t1 ; skos:definition "Grades are strings." ;
+    sh:property [ sh:path ex:grade ; sh:nodeKind sh:IRI ; skos:note "an annotation, not a constraint" ] .
+""", format="turtle")
+    report = validate(data, shapes=annotated, context=False)
+    assert report.engine == "compiled" and len(report.results) == 1
+    declared = Graph().parse(data="""
+@prefix ex: <http://example.org/lmsg/> .
+@prefix sh: <http://www.w3.org/ns/shacl#> .
+ex:StageComponent a sh:ConstraintComponent ; sh:parameter [ sh:path ex:stage ] ;
+    sh:propertyValidator [ a sh:SPARQLSelectValidator ;
+        sh:select "SELECT $this ?value WHERE { $this $PATH ?value . FILTER (?value != $stage) }" ] .
+ex:S sh:targetNode ex:t1 ; sh:property [ sh:path ex:stage ; ex:stage "III" ] .
+""", format="turtle")
+    with pytest.raises(LmsgraphError, match="uses http://example.org/lmsg/stage"):
+        validate(data, shapes=declared, engine="compiled", context=False)
+    report = validate(data, shapes=declared, context=False)
+    assert report.engine == "pyshacl"
+    assert [(str(r.value), r.component) for r in report.results] == [("IV", "http://example.org/lmsg/StageComponent")]

@@ -197,6 +197,7 @@ class Compiler:
         #: gathers values along a path where two triples can give one value (anything but a
         #: predicate or its inverse); ``None`` inside means any predicate (a variable one).
         self.joined_predicates: set = set()
+        self._custom: set | None = None
 
     # -- helpers ---------------------------------------------------------------------
 
@@ -224,9 +225,22 @@ class Compiler:
         return str(messages[0]) if messages else DEFAULT_MESSAGES[component]
 
     def check_parameters(self, shape) -> None:
+        """Refuse what the engine does not compile: any other property of SHACL's own, and the
+        parameters of constraint components the shapes graph declares. Any other property (an
+        annotation such as skos:definition) declares no constraint and is left alone, as SHACL
+        says."""
         for p in set(self.g.predicates(shape, None)):
-            if p not in HANDLED and p not in IGNORED:
+            if p in HANDLED or p in IGNORED:
+                continue
+            if str(p).startswith(str(SH)) or p in self.custom_parameters():
                 raise Unsupported(f"shape {shape} uses {p}")
+
+    def custom_parameters(self) -> set:
+        if self._custom is None:
+            self._custom = {path for component in self.g.subjects(RDF.type, SH.ConstraintComponent)
+                            for parameter in self.g.objects(component, SH.parameter)
+                            for path in self.g.objects(parameter, SH.path)}
+        return self._custom
 
     def _reads_lexical(self) -> None:
         if self._depth:
