@@ -102,7 +102,7 @@ def run_peer(case, peer: str, jena: list[str] | None):
     if len(reports) != 1:
         return Outcome(case.name, peer, "error", detail=f"{len(reports)} validation reports")
     conforms = graph.value(reports[0], URIRef(SH + "conforms"))
-    keys = Counter(result_key(graph, node, graph) for node in graph.objects(reports[0], URIRef(SH + "result")))
+    keys = Counter(result_key(graph, node) for node in graph.objects(reports[0], URIRef(SH + "result")))
     detail = compare_keys(case, bool(conforms.toPython()) if conforms is not None else None, keys)
     return Outcome(case.name, peer, "wrong" if detail else "pass", used=peer, detail=detail)
 

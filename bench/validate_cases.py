@@ -102,7 +102,7 @@ def report_keys(path: Path) -> Counter:
     graph = Graph()
     with exact_literals():
         graph.parse(path, format="turtle")
-    return Counter(result_key(graph, node, graph) for node in graph.objects(None, URIRef(SH + "result")))
+    return Counter(result_key(graph, node) for node in graph.objects(None, URIRef(SH + "result")))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -155,7 +155,7 @@ def load_cases(manifest: Path) -> list[SuiteCase]:
                     graph_of(data)
                     graph_of(shapes)
                     conforms = graph.value(expected, URIRef(SH + "conforms"))
-                    keys = Counter(result_key(graph, node, graphs[shapes])
+                    keys = Counter(result_key(graph, node)
                                    for node in graph.objects(expected, URIRef(SH + "result")))
                     name = str(test).removeprefix(root.as_uri() + "/")
                     label = str(graph.value(test, URIRef("http://www.w3.org/2000/01/rdf-schema#label")) or "")
@@ -200,7 +200,7 @@ def path_key(graph: "Graph", node: "Node | None") -> str | None:
     return "_"
 
 
-def result_key(graph: "Graph", node: "Node", shapes_graph: "Graph") -> ResultKey:
+def result_key(graph: "Graph", node: "Node") -> ResultKey:
     """The compared parts of one ``sh:ValidationResult`` in a report graph."""
     from rdflib import URIRef
 
@@ -217,7 +217,7 @@ def report_keys(report) -> Counter:
     from rdflib import URIRef
 
     graph = report.to_graph()
-    return Counter(result_key(graph, node, report.shapes_graph)
+    return Counter(result_key(graph, node)
                    for node in graph.objects(None, URIRef(SH + "result")))
 
 
