@@ -11,9 +11,10 @@ from collections import Counter
 import pytest
 
 import lmsgraph
-from lmsgraph.backends import QueryError, Term, bind_values
+from lmsgraph.backends import Term, bind_values
 from lmsgraph.errors import DataError
-from lmsgraph.push import DEFAULT_GRAPH, PushError, push
+from lmsgraph.errors import EndpointError, PushError, QueryError, UsageError
+from lmsgraph.push import DEFAULT_GRAPH, push
 from lmsgraph.queries import catalogue
 
 CATALOGUE = catalogue()
@@ -60,7 +61,7 @@ def test_remote_endpoint_with_digest_authentication(virtuoso):
     assert [r["entityLabel"] for r in rows] == ["EBV-associated smooth muscle tumour"]
     refused = lmsgraph.connect("remote", endpoint=virtuoso.sparql_auth, named_graph=DEFAULT_GRAPH,
                                user=USER, password="not-the-password")
-    with pytest.raises(QueryError, match="refused the credentials"):
+    with pytest.raises(EndpointError, match="refused the credentials"):
         refused.sparql("ASK { ?s ?p ?o }")
 
 
@@ -70,7 +71,7 @@ def test_remote_timeout_is_an_error_not_a_hang():
         silent.listen(1)
         port = silent.getsockname()[1]
         kg = lmsgraph.connect("remote", endpoint=f"http://127.0.0.1:{port}/sparql", timeout=1)
-        with pytest.raises(QueryError, match="did not answer within 1 s|cannot reach"):
+        with pytest.raises(EndpointError, match="did not answer within 1 s|cannot reach"):
             kg.backend.run("ASK { ?s ?p ?o }")
 
 
@@ -79,7 +80,7 @@ def test_unreachable_endpoint_is_an_error():
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     kg = lmsgraph.connect("remote", endpoint=f"http://127.0.0.1:{port}/sparql", timeout=2)
-    with pytest.raises(QueryError, match="cannot reach"):
+    with pytest.raises(EndpointError, match="cannot reach"):
         kg.sparql("ASK { ?s ?p ?o }")
 
 
@@ -161,7 +162,7 @@ def test_push_replaces_the_graph_and_refuses_bad_credentials(virtuoso, tmp_path)
     assert kg.sparql("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")[0]["n"] == 2
     with pytest.raises(PushError, match="401"):
         push(virtuoso.graph_store, small, graph=graph, user=USER, password="wrong")
-    with pytest.raises(PushError, match="not an http"):
+    with pytest.raises(UsageError, match="not an http"):
         push("ftp://example.org/store", small)
 
 

@@ -7,7 +7,7 @@ from collections import Counter
 
 import pytest
 
-from lmsgraph.errors import DataError
+from lmsgraph.errors import DataError, UsageError
 from lmsgraph.queries import catalogue, oxigraph_store, run_query, run_query_rdflib
 
 CATALOGUE = catalogue()
@@ -75,7 +75,7 @@ def test_hostile_values_cannot_change_a_query(graph, store, value):
 
 
 def test_missing_and_unknown_parameters_are_errors(store):
-    with pytest.raises(DataError, match="missing parameter --entity"):
+    with pytest.raises(UsageError, match="missing parameter --entity"):
         run_query(CATALOGUE["markers-of-entity"], {}, store)
-    with pytest.raises(DataError, match="unknown parameter"):
+    with pytest.raises(UsageError, match="unknown parameter"):
         run_query(CATALOGUE["markers-of-entity"], {"entity": "lmsg:X", "colour": "red"}, store)

@@ -12,8 +12,8 @@ from rdflib.compare import isomorphic
 
 import lmsgraph
 from lmsgraph.api import Resource, Table
-from lmsgraph.errors import DataError
-from lmsgraph.resolve import UnknownName, WrongKind
+from lmsgraph.errors import DataError, UsageError
+from lmsgraph.errors import UnknownNameError, WrongKindError
 from lmsgraph.store import bundled_store
 
 
@@ -49,26 +49,26 @@ def test_an_external_code_may_name_several_entities(kg):
 
 
 def test_unknown_names_suggest_the_closest(kg):
-    with pytest.raises(UnknownName, match="did you mean 'inflammatory leiomyosarcoma'"):
+    with pytest.raises(UnknownNameError, match="did you mean 'inflammatory leiomyosarcoma'"):
         kg.resolve("inflamatory leiomyosarcoma")
-    with pytest.raises(UnknownName, match="did you mean 'lmsg:Desmin'"):
+    with pytest.raises(UnknownNameError, match="did you mean 'lmsg:Desmin'"):
         kg.resolve("lmsg:Desmn")
-    with pytest.raises(UnknownName, match="no term of the graph is mapped to NCIT:C0000000"):
+    with pytest.raises(UnknownNameError, match="no term of the graph is mapped to NCIT:C0000000"):
         kg.resolve("NCIT:C0000000")
-    with pytest.raises(WrongKind, match=r"names lmsg:Desmin \(desmin, immunohistochemical marker\), not a disease entity; "
+    with pytest.raises(WrongKindError, match=r"names lmsg:Desmin \(desmin, immunohistochemical marker\), not a disease entity; "
                                          r"did you mean one of these \(disease entity names closest to it\): '"):
         kg.resolve("desmin", entities_only=True)
 
 
 def test_a_parameter_of_the_wrong_kind_is_an_error_not_an_empty_answer(kg):
-    with pytest.raises(WrongKind, match="names lmsg:Desmin .*not a disease entity") as caught:
+    with pytest.raises(WrongKindError, match="names lmsg:Desmin .*not a disease entity") as caught:
         kg.query("markers-of-entity", entity="desmin")
     assert caught.value.field == "entity"
-    with pytest.raises(WrongKind, match="not a marker; did you mean one of these"):
+    with pytest.raises(WrongKindError, match="not a marker; did you mean one of these"):
         kg.query("entities-by-marker", marker="inflammatory leiomyosarcoma", polarity="present")
-    with pytest.raises(UnknownName, match="unknown name: no polarity has it; did you mean .*'absent'"):
+    with pytest.raises(UnknownNameError, match="unknown name: no polarity has it; did you mean .*'absent'"):
         kg.query("entities-by-marker", marker="desmin", polarity="absnt")
-    with pytest.raises(WrongKind, match="not an anatomic site"):
+    with pytest.raises(WrongKindError, match="not an anatomic site"):
         kg.entities_at_site("desmin")
 
 
@@ -111,7 +111,7 @@ def test_convenience_methods_answer_the_main_questions(kg):
     assert [r["mimicLabel"] for r in kg.differential("inflammatory leiomyosarcoma")] == [
         "benign and malignant soft tissue tumours of the deep soft tissue and retroperitoneum"]
     assert "lmsg:InflammatoryLeiomyosarcoma" in {r["subtype"] for r in kg.subtypes("leiomyosarcoma")}
-    with pytest.raises(DataError, match="finding kind"):
+    with pytest.raises(UsageError, match="finding kind"):
         kg.findings("leiomyosarcoma", kind="smell")
 
 
@@ -139,13 +139,13 @@ def test_any_sparql_and_literal_values(kg):
 
 
 def test_unknown_query_and_parameters(kg):
-    with pytest.raises(DataError, match="no canned query is called 'markers-of-entiy'; did you mean markers-of-entity"):
+    with pytest.raises(UsageError, match="no canned query is called 'markers-of-entiy'; did you mean markers-of-entity"):
         kg.query("markers-of-entiy", entity="leiomyosarcoma")
-    with pytest.raises(DataError, match="could be any of"):
+    with pytest.raises(UsageError, match="could be any of"):
         kg.query("entities", marker="desmin")
-    with pytest.raises(DataError, match="missing parameter --entity"):
+    with pytest.raises(UsageError, match="missing parameter --entity"):
         kg.query("markers")
-    with pytest.raises(DataError, match="unknown parameter"):
+    with pytest.raises(UsageError, match="unknown parameter"):
         kg.query("markers", entity="leiomyosarcoma", colour="red")
 
 
@@ -188,5 +188,5 @@ def test_repeated_calls_answer_for_their_own_parameters():
     assert {r["entity"] for r in other} == {"lmsg:EBVAssociatedSmoothMuscleTumour"}
     assert again == first and again[0]["marker"].label == first[0]["marker"].label
     for _ in range(2):  # a name that does not resolve is refused every time, not remembered
-        with pytest.raises(UnknownName):
+        with pytest.raises(UnknownNameError):
             kg.query("markers-of-entity", entity="no such tumour")

@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from lmsgraph.backends import QueryError, Solutions, Term
-from lmsgraph.errors import DataError
+from lmsgraph.errors import DataError, UsageError
 from lmsgraph.queries import literal_value
 from lmsgraph.resolve import curie
 
@@ -496,7 +496,7 @@ class KnowledgeGraph:
         kinds = [kind] if kind else list(FINDING_QUERIES)
         unknown = [k for k in kinds if k not in FINDING_QUERIES]
         if unknown:
-            raise DataError(f"finding kind must be one of {', '.join(FINDING_QUERIES)}", field="kind", value=unknown[0])
+            raise UsageError(f"finding kind must be one of {', '.join(FINDING_QUERIES)}", field="kind", value=unknown[0])
         rows, variables = [], []
         for k in kinds:
             table = self.query(FINDING_QUERIES[k], entity=entity)
@@ -553,10 +553,10 @@ def connect(backend: str = "oxigraph", *, endpoint: str | None = None, graph=Non
         return KnowledgeGraph(RdflibBackend(graph))
     if backend == "remote":
         if not endpoint:
-            raise DataError("a remote backend needs an endpoint URL", field="endpoint")
+            raise UsageError("a remote backend needs an endpoint URL", field="endpoint")
         return KnowledgeGraph(RemoteBackend(endpoint, graph=named_graph, timeout=timeout,
                                             user=user, password=password, auth=auth))
-    raise DataError("backend must be oxigraph, rdflib or remote", field="backend", value=backend)
+    raise UsageError("backend must be oxigraph, rdflib or remote", field="backend", value=backend)
 
 
 __all__ = ["Citation", "EntityProfile", "KnowledgeGraph", "QueryError", "Resource", "Table", "connect", "python_value"]

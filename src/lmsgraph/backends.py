@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from lmsgraph.errors import LmsgraphError
+from lmsgraph.errors import EndpointError, QueryError, UsageError
 
 
 class Term(NamedTuple):
@@ -33,7 +33,7 @@ class Term(NamedTuple):
             return iri(self.value)
         if self.kind == "literal":
             return literal(self.value, self.datatype, self.lang)
-        raise ValueError("a blank node cannot be bound as a parameter")
+        raise UsageError("a blank node cannot be bound as a parameter")
 
 
 @dataclass
@@ -44,10 +44,6 @@ class Solutions:
     variables: list[str]
     rows: list[tuple[Term | None, ...]]
     boolean: bool | None = None
-
-
-class QueryError(LmsgraphError):
-    """A query could not run: bad syntax, an unsupported form, or an endpoint that failed."""
 
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
@@ -277,7 +273,7 @@ class RemoteBackend:
     def __init__(self, endpoint: str, *, graph: str | None = None, timeout: float = 30.0,
                  user: str | None = None, password: str | None = None, auth: str = "digest"):
         if auth not in ("basic", "digest"):
-            raise ValueError(f"authentication must be 'basic' or 'digest', not {auth!r}")
+            raise UsageError(f"authentication must be 'basic' or 'digest', not {auth!r}")
         self.endpoint, self.graph, self.timeout = endpoint, graph, timeout
         self.user, self.password, self.auth = user, password, auth
 
@@ -323,17 +319,17 @@ class RemoteBackend:
             response = sw.query()
             data = response.convert()
         except SPARQLExceptions.QueryBadFormed as exc:
-            raise QueryError(f"{self.endpoint} refused the query as malformed: {_first_line(exc)}") from exc
+            raise EndpointError(f"{self.endpoint} refused the query as malformed: {_first_line(exc)}") from exc
         except SPARQLExceptions.Unauthorized as exc:
-            raise QueryError(f"{self.endpoint} refused the credentials") from exc
+            raise EndpointError(f"{self.endpoint} refused the credentials") from exc
         except SPARQLExceptions.EndPointNotFound as exc:
-            raise QueryError(f"no SPARQL endpoint at {self.endpoint}") from exc
+            raise EndpointError(f"no SPARQL endpoint at {self.endpoint}") from exc
         except SPARQLExceptions.SPARQLWrapperException as exc:
-            raise QueryError(f"{self.endpoint} failed: {_first_line(exc)}") from exc
+            raise EndpointError(f"{self.endpoint} failed: {_first_line(exc)}") from exc
         except (socket.timeout, TimeoutError) as exc:
-            raise QueryError(f"{self.endpoint} did not answer within {self.timeout:g} s") from exc
+            raise EndpointError(f"{self.endpoint} did not answer within {self.timeout:g} s") from exc
         except (urllib.error.URLError, OSError) as exc:
-            raise QueryError(f"cannot reach {self.endpoint}: {getattr(exc, 'reason', exc)}") from exc
+            raise EndpointError(f"cannot reach {self.endpoint}: {getattr(exc, 'reason', exc)}") from exc
         if form == "ASK":
             if "boolean" in data:
                 return Solutions("ask", [], [], bool(data["boolean"]))

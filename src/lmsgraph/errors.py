@@ -1,14 +1,31 @@
-"""Exceptions raised by lmsgraph. Each subclasses a builtin so callers can catch either."""
+"""Every exception lmsgraph raises on purpose, in one tree.
+
+Each derives from :class:`LmsgraphError` and from the builtin that fits it, so a caller can
+catch either, and each name ends in ``Error``:
+
+- :class:`DataError` (``ValueError``): a data file or a value in it is wrong;
+  :class:`UnknownNameError` (also ``LookupError``) a name no term has, :class:`WrongKindError`
+  a term of another kind than asked for.
+- :class:`UsageError` (``ValueError``): an argument or setting is not one lmsgraph accepts (an
+  unknown format, engine or authentication scheme); the data is not at fault.
+- :class:`QueryError` (``ValueError``): a query cannot run as written; :class:`EndpointError`
+  (also ``OSError``) a SPARQL endpoint failed, refused or could not be reached.
+- :class:`PushError` (``OSError``): a graph store refused the graph or could not be reached.
+- :class:`UnsupportedError` (``NotImplementedError``): the compiled SHACL engine cannot give
+  the exact report; :class:`RewrittenError` because of how Oxigraph stores a literal.
+- :class:`ValidationFailureError` (``RuntimeError``): SHACL validation could not be completed.
+- :class:`ToolMissingError`, :class:`ReasonerError` (``RuntimeError``): an external program is
+  missing, or the reasoner failed.
+"""
 
 from __future__ import annotations
 
 
 class LmsgraphError(Exception):
-    """Base class of every error lmsgraph raises on purpose."""
+    """Base class of every error lmsgraph raises on purpose.
 
-
-class DataError(LmsgraphError, ValueError):
-    """A data file or a value in it is wrong. The message names the file, line, field and value."""
+    The message can name where the problem is: a file and line, a field and its value.
+    """
 
     def __init__(
         self,
@@ -44,9 +61,49 @@ class DataError(LmsgraphError, ValueError):
         return f"{where}{what}{self.message}"
 
 
+class DataError(LmsgraphError, ValueError):
+    """A data file or a value in it is wrong. The message names the file, line, field and value."""
+
+
 class ToolMissingError(LmsgraphError, RuntimeError):
     """An external program that a check needs (Java, the OWL API, rapper) is not installed."""
 
 
 class ReasonerError(LmsgraphError, RuntimeError):
     """The reasoner or the OWL profile checker failed or found the ontology inconsistent."""
+
+
+class UnknownNameError(DataError, LookupError):
+    """A name that no term of the graph has; the message lists the closest names."""
+
+
+class WrongKindError(UnknownNameError):
+    """A name of a term of another kind than the one asked for (a marker where an entity is expected)."""
+
+
+class UsageError(LmsgraphError, ValueError):
+    """An argument or setting is not one lmsgraph accepts; the message says what would be."""
+
+
+class QueryError(LmsgraphError, ValueError):
+    """A query cannot run as written: bad syntax, an unsupported form, a parameter it cannot take."""
+
+
+class EndpointError(QueryError, OSError):
+    """A SPARQL endpoint failed, refused the query or the credentials, or could not be reached."""
+
+
+class PushError(LmsgraphError, OSError):
+    """A graph store refused the graph or could not be reached."""
+
+
+class UnsupportedError(LmsgraphError, NotImplementedError):
+    """The shapes (or the data) need something the compiled SHACL engine does not do exactly."""
+
+
+class RewrittenError(UnsupportedError):
+    """The data holds a literal that Oxigraph would store in another form, where that would show."""
+
+
+class ValidationFailureError(LmsgraphError, RuntimeError):
+    """Validation could not be completed: SHACL calls this a failure, as opposed to a result."""

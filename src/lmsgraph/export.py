@@ -15,6 +15,7 @@ from xml.sax.saxutils import escape, quoteattr
 from rdflib import RDF, BNode, Graph, Literal, URIRef
 
 from lmsgraph.canonical import canonical_copy, canonical_ntriples, canonical_turtle, write_atomic
+from lmsgraph.errors import DataError, UsageError
 from lmsgraph.namespaces import PREFIXES, compact_iri
 
 FORMATS = {"ttl": ".ttl", "nt": ".nt", "rdfxml": ".owl", "jsonld": ".jsonld"}
@@ -70,7 +71,7 @@ def _qname(iri: str, namespaces: dict[str, str]) -> str:
             ns, local = iri[: cut + 1], iri[cut + 1:]
             break
     else:
-        raise ValueError(f"cannot write predicate {iri} in RDF/XML: no XML name at its end")
+        raise DataError(f"cannot write predicate {iri} in RDF/XML: no XML name at its end")
     if ns not in namespaces:
         known = {v: k for k, v in PREFIXES.items()}
         namespaces[ns] = known.get(ns, f"ns{len(namespaces)}")
@@ -116,7 +117,7 @@ def serialize(graph: Graph, fmt: str) -> bytes:
         return serialize_rdfxml(graph)
     if fmt == "jsonld":
         return serialize_jsonld(graph)
-    raise ValueError(f"unknown export format {fmt!r}; expected one of {', '.join(FORMATS)}")
+    raise UsageError(f"unknown export format {fmt!r}; expected one of {', '.join(FORMATS)}")
 
 
 def write_exports(graph: Graph, folder: Path, mappings: Path | None = None) -> list[Path]:

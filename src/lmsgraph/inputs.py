@@ -17,7 +17,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from lmsgraph.errors import DataError
+from lmsgraph.errors import DataError, UnknownNameError
 
 if TYPE_CHECKING:
     from rdflib import Graph
@@ -152,9 +152,9 @@ def resolve_term(text: str) -> str:
     if found is None:
         close = difflib.get_close_matches(text.lower(), names, n=3, cutoff=0.6)
         hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
-        raise ValueError(f"{text!r} is not a label, synonym or CURIE of lmsgraph's vocabulary{hint}")
+        raise UnknownNameError(f"{text!r} is not a label, synonym or CURIE of lmsgraph's vocabulary{hint}")
     if len(found) > 1:
-        raise ValueError(f"{text!r} names several terms ({', '.join(found)}); use a CURIE")
+        raise UnknownNameError(f"{text!r} names several terms ({', '.join(found)}); use a CURIE")
     return found[0]
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from lmsgraph.errors import DataError
+
 # IRIREF of N-Triples and SPARQL: no space, control characters, <>"{}|^`\ inside.
 _IRI = re.compile(r'^[A-Za-z][A-Za-z0-9+.-]*:[^\x00-\x20<>"{}|^`\\]*$')
 _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
@@ -28,7 +30,7 @@ def is_iri(value: str) -> bool:
 def iri(value: str) -> str:
     """``<value>``; :class:`ValueError` if ``value`` is not an absolute IRI."""
     if not is_iri(value):
-        raise ValueError(f"not an absolute IRI: {value!r}")
+        raise DataError(f"not an absolute IRI: {value!r}")
     return f"<{value}>"
 
 
@@ -41,7 +43,7 @@ def literal(lexical: str, datatype: str | None = None, lang: str | None = None) 
     body = '"' + "".join(_ESCAPES.get(ch, ch) for ch in lexical) + '"'
     if lang:
         if not _LANG.match(lang):
-            raise ValueError(f"not a language tag: {lang!r}")
+            raise DataError(f"not a language tag: {lang!r}")
         return f"{body}@{lang}"
     if datatype and datatype != XSD_STRING:
         return f"{body}^^{iri(datatype)}"

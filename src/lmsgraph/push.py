@@ -12,13 +12,9 @@ import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 
-from lmsgraph.errors import LmsgraphError
+from lmsgraph.errors import PushError, UsageError
 
 DEFAULT_GRAPH = "https://w3id.org/lmsgraph/"
-
-
-class PushError(LmsgraphError):
-    """The store refused the graph or could not be reached."""
 
 
 @dataclass(frozen=True)
@@ -34,7 +30,7 @@ def graph_store_url(store: str, graph: str | None) -> str:
     """``store`` with the ``graph`` parameter (or ``default`` for the default graph) added."""
     parts = urllib.parse.urlsplit(store)
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise PushError(f"not an http(s) URL of a graph store: {store!r}")
+        raise UsageError(f"not an http(s) URL of a graph store: {store!r}")
     extra = urllib.parse.urlencode({"graph": graph}) if graph else "default"
     query = f"{parts.query}&{extra}" if parts.query else extra
     return urllib.parse.urlunsplit((parts.scheme, parts.netloc, parts.path, query, parts.fragment))
@@ -46,10 +42,11 @@ def push(store: str, data: bytes | None = None, *, graph: str | None = DEFAULT_G
     """Send ``data`` (default: the bundled graph as canonical Turtle) to the graph store ``store``.
 
     ``replace`` uses PUT (the named graph becomes exactly the data), otherwise POST (the
-    data is added). Returns the HTTP status; raises :class:`PushError` on any failure.
+    data is added). Returns the HTTP status; raises :class:`PushError` when the store refuses or
+    cannot be reached, :class:`UsageError` for a URL or authentication scheme it cannot use.
     """
     if auth not in ("basic", "digest"):
-        raise PushError(f"authentication must be 'basic' or 'digest', not {auth!r}")
+        raise UsageError(f"authentication must be 'basic' or 'digest', not {auth!r}")
     if data is None:
         import lmsgraph
         from lmsgraph.canonical import canonical_turtle

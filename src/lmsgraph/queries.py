@@ -13,7 +13,7 @@ from decimal import Decimal, InvalidOperation
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from lmsgraph.errors import DataError
+from lmsgraph.errors import DataError, UsageError
 from lmsgraph.headers import read_yaml_header
 from lmsgraph.resolve import Kind
 from lmsgraph.resources import data_dir
@@ -141,12 +141,12 @@ def find_query(name: str, known: dict[str, CannedQuery] | None = None) -> Canned
     if len(candidates) == 1:
         return parse_query_file(folder / f"{candidates[0]}.rq")
     if candidates:
-        raise DataError(f"{name!r} could be any of {', '.join(candidates)}", field="query", value=name)
+        raise UsageError(f"{name!r} could be any of {', '.join(candidates)}", field="query", value=name)
     import difflib
 
     close = difflib.get_close_matches(name, names, n=3, cutoff=0.5)
     hint = f"; did you mean {', '.join(close)}?" if close else "; `lmsgraph queries` lists them"
-    raise DataError(f"no canned query is called {name!r}{hint}", field="query", value=name)
+    raise UsageError(f"no canned query is called {name!r}{hint}", field="query", value=name)
 
 
 def check_param_names(query: CannedQuery, params: dict[str, object]) -> tuple[Param, ...]:
@@ -154,11 +154,11 @@ def check_param_names(query: CannedQuery, params: dict[str, object]) -> tuple[Pa
     known = {p.name: p for p in query.params}
     unknown = sorted(set(params) - set(known))
     if unknown:
-        raise DataError(f"unknown parameter; {query.name} takes {', '.join(known) or 'none'}",
+        raise UsageError(f"unknown parameter; {query.name} takes {', '.join(known) or 'none'}",
                         field="params", value=unknown[0])
     for name, param in known.items():
         if params.get(name) is None:
-            raise DataError(f"missing parameter --{name} (example: {param.example})", field=name)
+            raise UsageError(f"missing parameter --{name} (example: {param.example})", field=name)
     return query.params
 
 

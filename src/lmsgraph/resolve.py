@@ -3,7 +3,7 @@ ICD-O and the other mapped schemes) or an IRI, to the terms of the graph it name
 
 An external code may name several terms (ICD-O-3 8890/3 is leiomyosarcoma NOS, and the
 broader code of inflammatory leiomyosarcoma); every match says how it was found and,
-for a code, through which mapping predicate. An unknown name raises :class:`UnknownName`
+for a code, through which mapping predicate. An unknown name raises :class:`UnknownNameError`
 with the closest known names.
 """
 
@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
-from lmsgraph.errors import DataError
+from lmsgraph.errors import DataError, UnknownNameError, WrongKindError
 
 LMSG_NS = "https://w3id.org/lmsgraph/"
 # The order in which mapped terms are listed: exact first.
@@ -70,12 +70,6 @@ SELECT ?term ?predicate ?code WHERE {
 """
 
 
-class UnknownName(DataError):
-    """A name that no term of the graph has; the message lists the closest names."""
-
-
-class WrongKind(UnknownName):
-    """A name of a term of another kind than the one asked for (a marker where an entity is expected)."""
 
 
 @dataclass(frozen=True)
@@ -252,11 +246,11 @@ class Resolver:
 
     def resolve(self, name: str, *, kind: Kind | None = None, entities_only: bool = False,
                 field: str | None = None) -> list[Match]:
-        """Every term ``name`` names, best first; :class:`UnknownName` if none.
+        """Every term ``name`` names, best first; :class:`UnknownNameError` if none.
 
         With a ``kind`` (``entities_only`` is the disease entity kind), only terms of that kind
         count: a name of another kind of term (a marker where an entity is asked for) is a
-        :class:`WrongKind` error that says what the name is and suggests names of the kind.
+        :class:`WrongKindError` error that says what the name is and suggests names of the kind.
         """
         from lmsgraph.ntriples import is_iri
         from lmsgraph.prefixes import expand_curie
@@ -276,10 +270,10 @@ class Resolver:
             if not matches and local.strip() != local.strip().upper():
                 matches = self._by_code(expand_external(f"{prefix}:{local.strip().upper()}"))
             if not matches:
-                raise UnknownName(f"no term of the graph is mapped to {text}", field=field, value=name)
+                raise UnknownNameError(f"no term of the graph is mapped to {text}", field=field, value=name)
         elif expanded != text or re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://", text):
             if not is_iri(expanded):
-                raise UnknownName("not an IRI, a CURIE or a name of the graph", field=field, value=name)
+                raise UnknownNameError("not an IRI, a CURIE or a name of the graph", field=field, value=name)
             how = "curie" if expanded != text else "iri"
             if self._index is None:
                 matches = self._lookup(expanded, how)
@@ -290,7 +284,7 @@ class Resolver:
                 else:
                     matches = self._by_code(expanded)
             if not matches:
-                raise UnknownName(f"no term of the graph has the IRI {expanded}{self._hint(text, kind)}",
+                raise UnknownNameError(f"no term of the graph has the IRI {expanded}{self._hint(text, kind)}",
                                   field=field, value=name)
         else:
             self._load()
@@ -300,14 +294,14 @@ class Resolver:
                        sorted(set(found), key=lambda th: (order.get(th[1], 3), th[0]))]
             if not matches:
                 what = f"unknown name: no {kind.noun} has it" if kind and kind.roots else "unknown name"
-                raise UnknownName(f"{what}{self._hint(text, kind, always=bool(kind and kind.roots))}",
+                raise UnknownNameError(f"{what}{self._hint(text, kind, always=bool(kind and kind.roots))}",
                                   field=field, value=name)
         if kind is not None and kind.roots:
             wanted = [m for m in matches if self.is_a(m.iri, kind)]
             if not wanted:
                 self._load()
                 what = "; ".join(f"{m.curie} ({self._describe(m)})" for m in matches)
-                raise WrongKind(f"names {what}, not {kind.description}{self._hint(text, kind, always=True)}",
+                raise WrongKindError(f"names {what}, not {kind.description}{self._hint(text, kind, always=True)}",
                                 field=field, value=name)
             matches = wanted
         return matches

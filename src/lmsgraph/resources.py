@@ -5,6 +5,8 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
+from lmsgraph.errors import UsageError
+
 DATA_KINDS = ("ontology", "shapes", "queries")
 
 
@@ -19,7 +21,7 @@ def data_dir(kind: str) -> Path:
     True
     """
     if kind not in DATA_KINDS:
-        raise ValueError(f"unknown data kind {kind!r}; expected one of {', '.join(DATA_KINDS)}")
+        raise UsageError(f"unknown data kind {kind!r}; expected one of {', '.join(DATA_KINDS)}")
     bundled = Path(__file__).resolve().parent / "data" / kind
     if bundled.is_dir():
         return bundled

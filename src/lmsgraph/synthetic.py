@@ -14,6 +14,8 @@ from __future__ import annotations
 import random
 from collections.abc import Iterator
 
+from lmsgraph.errors import UsageError
+
 SYNTHETIC_NS = "https://w3id.org/lmsgraph/synthetic/"
 _L = "https://w3id.org/lmsgraph/"
 _XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -127,9 +129,9 @@ def synthetic_ntriples(count: int, *, seed: int = 0, error_rate: float = 0.0) ->
     True
     """
     if count < 0:
-        raise ValueError(f"count must be zero or more, not {count}")
+        raise UsageError(f"count must be zero or more, not {count}")
     if not 0.0 <= error_rate <= 1.0:
-        raise ValueError(f"error_rate must be between 0 and 1, not {error_rate}")
+        raise UsageError(f"error_rate must be between 0 and 1, not {error_rate}")
     rng = random.Random(seed)
     for index in range(1, count + 1):
         error = rng.choice(ERROR_KINDS) if rng.random() < error_rate else None

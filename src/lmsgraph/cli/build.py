@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from lmsgraph.cli import CheckFailed, cli
-from lmsgraph.errors import DataError
+from lmsgraph.errors import UsageError
 
 EXAMPLES = (
     ("markers-of-entity", {"entity": "inflammatory leiomyosarcoma"}, "Markers of inflammatory leiomyosarcoma"),
@@ -159,7 +159,7 @@ def format_(check: bool, files: tuple[Path, ...]) -> None:
 
     paths = list(files) or sorted(Path("ontology").glob("*.ttl"))
     if not paths:
-        raise DataError("no Turtle files given and none in ./ontology", path=Path("ontology"))
+        raise UsageError("no Turtle files given and none in ./ontology", path=Path("ontology"))
     changed = []
     for path in paths:
         canonical = canonical_turtle(curated_graph([path]))

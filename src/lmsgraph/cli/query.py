@@ -35,14 +35,14 @@ def backend_options(fn):
 def open_graph(backend, endpoint, named_graph, user, password, auth, timeout, data_files):
     """A :class:`lmsgraph.api.KnowledgeGraph` for the backend options."""
     from lmsgraph.api import connect
-    from lmsgraph.errors import DataError
+    from lmsgraph.errors import UsageError
 
     if endpoint and backend not in (None, "remote"):
-        raise DataError(f"--endpoint needs --backend remote, not {backend}", field="backend", value=backend)
+        raise UsageError(f"--endpoint needs --backend remote, not {backend}", field="backend", value=backend)
     backend = backend or ("remote" if endpoint else "oxigraph")
     if backend == "remote":
         if data_files:
-            raise DataError("--data adds files to the bundled graph; push them to the remote store instead",
+            raise UsageError("--data adds files to the bundled graph; push them to the remote store instead",
                             field="data")
         return connect("remote", endpoint=endpoint, named_graph=named_graph, timeout=timeout,
                        user=user, password=password, auth=auth)
@@ -99,18 +99,18 @@ def queries(fmt: str, tag: str | None) -> None:
 
 def parse_extra(args: list[str]) -> dict[str, str]:
     """``--name value`` and ``--name=value`` pairs after the query name."""
-    from lmsgraph.errors import DataError
+    from lmsgraph.errors import UsageError
 
     params: dict[str, str] = {}
     i = 0
     while i < len(args):
         arg = args[i]
         if not arg.startswith("--") or len(arg) == 2:
-            raise DataError("expected --PARAM VALUE", field="arguments", value=arg)
+            raise UsageError("expected --PARAM VALUE", field="arguments", value=arg)
         name, eq, value = arg[2:].partition("=")
         if not eq:
             if i + 1 >= len(args):
-                raise DataError(f"--{name} needs a value", field=name)
+                raise UsageError(f"--{name} needs a value", field=name)
             value = args[i + 1]
             i += 1
         params[name] = value

@@ -11,9 +11,15 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from lmsgraph.errors import DataError
-from lmsgraph.validation.report import (CHECK_COMPONENT, FAIL_ON, ValidationReport, ValidationResult, make_report,
-                                       severity_name)
+from lmsgraph.errors import DataError, UsageError
+from lmsgraph.validation.report import (
+    CHECK_COMPONENT,
+    FAIL_ON,
+    ValidationReport,
+    ValidationResult,
+    make_report,
+    severity_name,
+)
 from lmsgraph.validation.shapes import SHAPE_SETS, Check, ShapeSet, shape_set
 
 if TYPE_CHECKING:
@@ -44,7 +50,6 @@ class _Data:
     def rdflib_graph(self) -> "Graph":
         from lmsgraph.graph import vocabulary_ntriples
         from lmsgraph.inputs import parse_data_file
-
         from lmsgraph.validation.loading import exact_literals
 
         for path in self.direct:
@@ -97,7 +102,7 @@ def _gather(data, sset: ShapeSet, *, direct_ok: bool, context: bool | None) -> _
     else:
         paths = [data] if isinstance(data, (str, Path)) else list(data)
         if not paths:
-            raise DataError("no data files given")
+            raise UsageError("no data files given")
         for path in map(Path, paths):
             out.sources.append(str(path))
             if direct_ok and not bundled_graph_set and path.suffix.lower() in DIRECT_SUFFIXES:
@@ -119,24 +124,21 @@ def _gather(data, sset: ShapeSet, *, direct_ok: bool, context: bool | None) -> _
 def run_pyshacl(data_graph: "Graph", shapes_graph: "Graph") -> list[ValidationResult]:
     """Validate with pyshacl and read its results graph into typed results."""
     import pyshacl
-    from rdflib import BNode
+    from pyshacl.errors import ReportableRuntimeError
+    from rdflib import BNode, Graph
     from rdflib.namespace import SH
 
+    from lmsgraph.errors import UnsupportedError, ValidationFailureError
     from lmsgraph.namespaces import compact_iri
-    from lmsgraph.validation.compiled import DEFAULT_MESSAGES, Compiler, Unsupported
-
-    from pyshacl.errors import ReportableRuntimeError
-    from rdflib import Graph
-
-    from lmsgraph.validation.compiled import ValidationFailure
+    from lmsgraph.validation.compiled import DEFAULT_MESSAGES, Compiler
 
     try:
         _, results_graph, _ = pyshacl.validate(data_graph, shacl_graph=shapes_graph, inference="none",
                                                allow_warnings=True, allow_infos=True, advanced=False)
     except ReportableRuntimeError as exc:
-        raise ValidationFailure(f"pyshacl could not validate: {exc}") from exc
+        raise ValidationFailureError(f"pyshacl could not validate: {exc}") from exc
     if not isinstance(results_graph, Graph):  # pyshacl returns some failures instead of raising them
-        raise ValidationFailure(f"pyshacl could not validate: {results_graph}")
+        raise ValidationFailureError(f"pyshacl could not validate: {results_graph}")
     paths = Compiler(shapes_graph, compact_iri)
     out = []
     # Only the report's own results: those of nested shapes hang below them as sh:detail.
@@ -149,7 +151,7 @@ def run_pyshacl(data_graph: "Graph", shapes_graph: "Graph") -> list[ValidationRe
         if path is not None and (shape, SH.path, path) in shapes_graph:
             try:
                 path_text = paths.path_text(path)
-            except Unsupported:
+            except UnsupportedError:
                 path_text = None
         severity = severity_name(results_graph.value(node, SH.resultSeverity))
         # One result per result node; of several messages, the English (or untagged) one.
@@ -191,13 +193,14 @@ def _oxigraph_rows(store, restore=None):
 def _check_rows(graph: "Graph"):
     """The quality checks' rows over an rdflib graph: on Oxigraph with the data's own terms, or,
     where Oxigraph cannot keep them, on rdflib's engine."""
-    from lmsgraph.validation.loading import Rewritten, load_exact
+    from lmsgraph.errors import RewrittenError
+    from lmsgraph.validation.loading import load_exact
 
     try:
         store, restore = load_exact(ntriples=[graph.serialize(format="nt", encoding="utf-8")])
         if restore.ambiguous:
-            raise Rewritten("literals stored as one")
-    except Rewritten:
+            raise RewrittenError("literals stored as one")
+    except RewrittenError:
         return lambda text: (tuple(row) for row in graph.query(text))
     return _oxigraph_rows(store, restore)
 
@@ -232,12 +235,13 @@ def validate(
     result is as severe as ``fail_on`` (``"violation"``, ``"warning"`` or ``"info"``).
     """
     if engine not in ENGINES:
-        raise DataError(f"unknown engine; expected one of {', '.join(ENGINES)}", field="engine", value=engine)
+        raise UsageError(f"unknown engine; expected one of {', '.join(ENGINES)}", field="engine", value=engine)
     if fail_on not in FAIL_ON:
-        raise DataError(f"fail_on must be one of {', '.join(FAIL_ON)}", field="fail_on", value=fail_on)
+        raise UsageError(f"fail_on must be one of {', '.join(FAIL_ON)}", field="fail_on", value=fail_on)
+    from lmsgraph.errors import RewrittenError, UnsupportedError
     from lmsgraph.namespaces import compact_iri
-    from lmsgraph.validation.compiled import Compiler, Unsupported, run_compiled
-    from lmsgraph.validation.loading import Rewritten, stored_forms
+    from lmsgraph.validation.compiled import Compiler, run_compiled
+    from lmsgraph.validation.loading import stored_forms
 
     sset = shape_set(shapes)
     shapes_graph = sset.graph()
@@ -248,8 +252,8 @@ def validate(
         try:
             compiled = compiler.compile()
             if stored_forms({(str(v), str(v.datatype)) for v in compiler.term_literals if v.datatype}):
-                raise Rewritten("the shapes compare by term a literal that Oxigraph stores in another form")
-        except Unsupported as exc:
+                raise RewrittenError("the shapes compare by term a literal that Oxigraph stores in another form")
+        except UnsupportedError as exc:
             compiled, declined = None, exc
     inputs = _gather(data, sset, direct_ok=compiled is not None, context=context)
     if compiled is not None:
@@ -260,10 +264,11 @@ def validate(
             if checks:
                 results += run_checks(sset.checks, _oxigraph_rows(store, restore))
             used = "compiled"
-        except Rewritten as exc:
+        except RewrittenError as exc:
             compiled, declined = None, exc
     if compiled is None and engine == "compiled":
-        raise DataError(f"the compiled engine cannot give the exact report: {declined}", field="engine", value=engine)
+        raise UsageError(f"the compiled engine cannot give the exact report: {declined}", field="engine",
+                         value=engine) from declined
     if compiled is None:
         graph = inputs.rdflib_graph()
         if progress:
@@ -280,32 +285,32 @@ def validate(
 
 
 def _check_restorable(compiler, compiled, store, restore) -> None:
-    """:class:`Rewritten` when the data has literals that Oxigraph stored in another form and the
+    """:class:`RewrittenError` when the data has literals that Oxigraph stored in another form and the
     compiled shapes would see the difference: they read lexical forms, compare values by term
     with a literal of the shapes, or join and merge values that the data holds as distinct
     terms stored as one."""
+    from lmsgraph.errors import RewrittenError
     from lmsgraph.validation.compiled import lexical_conflict
-    from lmsgraph.validation.loading import Rewritten
 
     if not restore:
         return
     if compiler.reads_lexical_forms:
-        raise Rewritten(f"the data has literals that Oxigraph stores in another form (such as "
+        raise RewrittenError(f"the data has literals that Oxigraph stores in another form (such as "
                         f"{restore.example().n3()}), and a SPARQL constraint or a nested shape reads lexical forms")
     clash = next((v for v in compiler.term_literals if v in restore.single or v in restore.ambiguous), None)
     if clash is not None:
-        raise Rewritten(f"the shapes compare values with {clash.n3()} by term, and the data has another literal "
+        raise RewrittenError(f"the shapes compare values with {clash.n3()} by term, and the data has another literal "
                         "that Oxigraph stores as that one")
     if restore.ambiguous and compiler.joined_predicates:
         carrying = {predicate for (_, predicate, _) in restore.by_triple}
         if None in compiler.joined_predicates or carrying & compiler.joined_predicates or not restore.by_triple:
             term, given = next(iter(restore.ambiguous.items()))
-            raise Rewritten(f"the data has distinct literals that Oxigraph stores as one "
+            raise RewrittenError(f"the data has distinct literals that Oxigraph stores as one "
                             f"({', '.join(g.n3() for g in given)}), and the shapes compare or gather values "
                             "along paths that would merge them")
     conflict = lexical_conflict(store, compiled, restore)
     if conflict is not None:
-        raise Rewritten(f"{conflict.shape} reads the lexical form of a literal that Oxigraph stores in another form")
+        raise RewrittenError(f"{conflict.shape} reads the lexical form of a literal that Oxigraph stores in another form")
 
 
 def _locate(result: ValidationResult, inputs: _Data) -> ValidationResult:

@@ -18,7 +18,7 @@ node by node. The engine covers this part of SHACL Core and SHACL-SPARQL:
   ``{?var}`` messages.
 
 Anything else (qualified value shapes, SPARQL-based targets and components, recursive
-shapes...) raises :class:`Unsupported`: :func:`lmsgraph.validation.validate` then runs
+shapes...) raises :class:`UnsupportedError`: :func:`lmsgraph.validation.validate` then runs
 pyshacl, and ``engine="compiled"`` reports the refusal. A result gets the shape's
 ``sh:message``, or when it has none the component's own wording (:data:`DEFAULT_MESSAGES`).
 """
@@ -34,7 +34,7 @@ from rdflib import RDF, RDFS, BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import SH, XSD
 
-from lmsgraph.errors import LmsgraphError
+from lmsgraph.errors import UnsupportedError, ValidationFailureError
 from lmsgraph.validation.report import ValidationResult, severity_name
 
 RDF_LANGSTRING = URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#langString")
@@ -118,12 +118,6 @@ _STRING_FUNCTIONS = re.compile(
     r"REPLACE|REGEX|MD5|SHA1|SHA256|SHA384|SHA512)\s*\(\s*[?$]", re.IGNORECASE)
 
 
-class Unsupported(LmsgraphError):
-    """The shapes (or the data) need something the compiled engine does not do exactly."""
-
-
-class ValidationFailure(LmsgraphError):
-    """Validation could not be completed: SHACL calls this a failure, as opposed to a result."""
 
 
 def sparql_term(term) -> str:
@@ -132,7 +126,7 @@ def sparql_term(term) -> str:
         return f"<{term}>"
     if isinstance(term, Literal):
         return term.n3()
-    raise Unsupported(f"a blank node cannot be written into a query: {term!r}")
+    raise UnsupportedError(f"a blank node cannot be written into a query: {term!r}")
 
 
 @dataclass
@@ -204,7 +198,7 @@ class Compiler:
     def one(self, node, prop):
         values = list(self.g.objects(node, prop))
         if len(values) > 1:
-            raise Unsupported(f"{node} has several {prop}")
+            raise UnsupportedError(f"{node} has several {prop}")
         return values[0] if values else None
 
     def var(self) -> str:
@@ -233,7 +227,7 @@ class Compiler:
             if p in HANDLED or p in IGNORED:
                 continue
             if str(p).startswith(str(SH)) or p in self.custom_parameters():
-                raise Unsupported(f"shape {shape} uses {p}")
+                raise UnsupportedError(f"shape {shape} uses {p}")
 
     def custom_parameters(self) -> set:
         if self._custom is None:
@@ -279,7 +273,7 @@ class Compiler:
         if (node, RDF.first, None) in self.g:
             members = self.items(node)
             if len(members) < 2:
-                raise Unsupported(f"a sequence path needs two or more members: {node}")
+                raise UnsupportedError(f"a sequence path needs two or more members: {node}")
             inner = "/".join(self._path(p, name, sparql=sparql) for p in members)
             return f"({inner})" if sparql else inner
         for prop, op in ((SH.inversePath, "^"), (SH.zeroOrMorePath, "*"), (SH.oneOrMorePath, "+"), (SH.zeroOrOnePath, "?")):
@@ -291,7 +285,7 @@ class Compiler:
         alt = self.one(node, SH.alternativePath)
         if alt is not None:
             return "(" + "|".join(self._path(p, name, sparql=sparql) for p in self.items(alt)) + ")"
-        raise Unsupported(f"path {node}")
+        raise UnsupportedError(f"path {node}")
 
     # -- targets ---------------------------------------------------------------------
 
@@ -314,7 +308,7 @@ class Compiler:
         subjects_of = list(self.g.objects(shape, SH.targetSubjectsOf))
         objects_of = list(self.g.objects(shape, SH.targetObjectsOf))
         if (shape, SH.target, None) in self.g:
-            raise Unsupported("SPARQL-based targets")
+            raise UnsupportedError("SPARQL-based targets")
 
         def focus(var: str) -> str:
             parts = [f"{{ {var} {_TYPE_PATH} {sparql_term(c)} . }}" for c in sorted(classes, key=str)]
@@ -338,7 +332,7 @@ class Compiler:
                 yield SH.DatatypeConstraintComponent, f"!(isLiteral({v}) && LANG({v}) != \"\")"
                 continue
             if str(d).startswith(str(XSD)) and d not in LEXICAL:
-                raise Unsupported(f"datatype {d}")
+                raise UnsupportedError(f"datatype {d}")
             ok = f"isLiteral({v}) && DATATYPE({v}) = {sparql_term(d)}"
             if d == XSD.string:
                 ok += f" && LANG({v}) = \"\""
@@ -347,7 +341,7 @@ class Compiler:
             yield SH.DatatypeConstraintComponent, f"!({ok})"
         for k in g.objects(shape, SH.nodeKind):
             if k not in NODE_KINDS:
-                raise Unsupported(f"node kind {k}")
+                raise UnsupportedError(f"node kind {k}")
             yield SH.NodeKindConstraintComponent, NODE_KINDS[k].format(v=v)
         for lst in g.objects(shape, SH["in"]):
             members = self.literals(self.items(lst))
@@ -386,12 +380,12 @@ class Compiler:
         if self.deactivated(shape):
             return "true"
         if shape in stack:
-            raise Unsupported(f"recursive shapes ({shape})")
+            raise UnsupportedError(f"recursive shapes ({shape})")
         stack = stack + (shape,)
         self.check_parameters(shape)
         for p in (SH.closed, SH.sparql, SH.equals, SH.disjoint, SH.lessThan, SH.lessThanOrEquals, SH.uniqueLang):
             if (shape, p, None) in self.g:
-                raise Unsupported(f"{p} in a nested shape")
+                raise UnsupportedError(f"{p} in a nested shape")
         parts = []
         if self.one(shape, SH.path) is not None:
             parts.extend(self.nested_property(shape, v, stack))
@@ -401,7 +395,7 @@ class Compiler:
                 parts.append(f"sameTerm({v}, {sparql_term(s)})")
             for p in (SH.minCount, SH.maxCount):
                 if (shape, p, None) in self.g:
-                    raise Unsupported(f"{p} on a node shape")
+                    raise UnsupportedError(f"{p} on a node shape")
         for prop in self.g.objects(shape, SH.property):
             if not self.deactivated(prop):
                 self.check_parameters(prop)
@@ -412,7 +406,7 @@ class Compiler:
         for p in (SH.closed, SH.sparql, SH.equals, SH.disjoint, SH.lessThan, SH.lessThanOrEquals, SH.uniqueLang,
                   SH.property):
             if (prop, p, None) in self.g:
-                raise Unsupported(f"{p} in a nested property shape")
+                raise UnsupportedError(f"{p} in a nested property shape")
         path = self.path(self.one(prop, SH.path))
         parts = []
         x = self.var()
@@ -428,7 +422,7 @@ class Compiler:
             if int(n) == 1:
                 parts.append(f"EXISTS {{ {focus} {path} {self.var()} . }}")
             elif int(n) > 1:
-                raise Unsupported("minCount above 1 in a nested shape")
+                raise UnsupportedError("minCount above 1 in a nested shape")
         for n in self.g.objects(prop, SH.maxCount):
             a, b = self.var(), self.var()
             if int(n) == 0:
@@ -436,7 +430,7 @@ class Compiler:
             elif int(n) == 1:
                 parts.append(f"NOT EXISTS {{ {focus} {path} {a} . {focus} {path} {b} . FILTER (!sameTerm({a}, {b})) }}")
             else:
-                raise Unsupported("maxCount above 1 in a nested shape")
+                raise UnsupportedError("maxCount above 1 in a nested shape")
         return parts
 
     # -- shapes and the nodes they validate --------------------------------------------
@@ -455,7 +449,7 @@ class Compiler:
         if self.deactivated(shape):
             return
         if shape in stack:
-            raise Unsupported(f"recursive shapes ({shape})")
+            raise UnsupportedError(f"recursive shapes ({shape})")
         self.check_parameters(shape)
         path_node = self.one(shape, SH.path)
         multiplicity = focus.multiplicity()
@@ -516,7 +510,7 @@ class Compiler:
                            f"SELECT ?focus WHERE {{ {f} ?focus {sparql_term(other)} ?focus . }}", value_mode="focus")
         for p in (SH.minCount, SH.maxCount, SH.lessThan, SH.lessThanOrEquals, SH.uniqueLang):
             if (shape, p, None) in self.g:
-                raise Unsupported(f"{p} on a node shape")
+                raise UnsupportedError(f"{p} on a node shape")
         if (shape, SH.closed, Literal(True)) in self.g:
             allowed = {self.one(p, SH.path) for p in self.g.objects(shape, SH.property)}
             for lst in self.g.objects(shape, SH.ignoredProperties):
@@ -588,7 +582,7 @@ class Compiler:
                            f"BIND (LANG(?_a) AS ?lang) FILTER (?lang != \"\" && !sameTerm(?_a, ?_b) && LANG(?_b) = ?lang) }}",
                            "none")
         if (prop, SH.closed, None) in self.g:
-            raise Unsupported("closed on a property shape")
+            raise UnsupportedError("closed on a property shape")
         for constraint in self.g.objects(prop, SH.sparql):
             if not self.deactivated(constraint):
                 yield self.sparql_constraint(prop, constraint, f, severity, path_node)
@@ -596,25 +590,25 @@ class Compiler:
     def sparql_constraint(self, shape, constraint, focus: str, severity: str, path_node) -> Compiled:
         select = self.one(constraint, SH.select)
         if select is None:
-            raise Unsupported("SPARQL constraints without sh:select")
+            raise UnsupportedError("SPARQL constraints without sh:select")
         text = str(select)
         if re.search(r"\$(currentShape|shapesGraph)\b", text):
-            raise Unsupported("SPARQL constraints with $currentShape or $shapesGraph")
+            raise UnsupportedError("SPARQL constraints with $currentShape or $shapesGraph")
         # The focus nodes are joined into the query's outer WHERE rather than substituted for
         # $this query by query: the same answers, unless a part of the query is evaluated on
         # its own (a subquery; MINUS, VALUES and SERVICE, which SHACL forbids anyway) or
         # aggregates over more than one focus node at a time.
         plain = re.sub(r'"(?:[^"\\]|\\.)*"|\'(?:[^\'\\]|\\.)*\'|<[^<>\s]*>|#[^\n]*', " ", text)
         if len(re.findall(r"\bSELECT\b", plain, re.IGNORECASE)) > 1:
-            raise Unsupported("a SPARQL constraint with a subquery")
+            raise UnsupportedError("a SPARQL constraint with a subquery")
         if re.search(r"\b(MINUS|VALUES|SERVICE)\b", plain, re.IGNORECASE):
-            raise Unsupported("a SPARQL constraint with MINUS, VALUES or SERVICE")
+            raise UnsupportedError("a SPARQL constraint with MINUS, VALUES or SERVICE")
         aggregates = re.search(r"\b(COUNT|SUM|MIN|MAX|AVG|SAMPLE|GROUP_CONCAT|HAVING)\b", plain, re.IGNORECASE)
         if aggregates and not re.search(r"\bGROUP\s+BY\s+[$?]this\b", plain, re.IGNORECASE):
-            raise Unsupported("a SPARQL constraint that aggregates without GROUP BY $this")
+            raise UnsupportedError("a SPARQL constraint that aggregates without GROUP BY $this")
         if "$PATH" in text:
             if path_node is None:
-                raise Unsupported("$PATH in a SPARQL constraint of a node shape")
+                raise UnsupportedError("$PATH in a SPARQL constraint of a node shape")
             text = text.replace("$PATH", self.path(path_node))
         if _STRING_FUNCTIONS.search(text):
             self.reads_lexical_forms = True
@@ -622,7 +616,7 @@ class Compiler:
         body = re.sub(r"\$this\b", "?this", text)
         match = re.search(r"\bWHERE\s*\{", body, re.IGNORECASE)
         if match is None:
-            raise Unsupported("SPARQL constraint without WHERE")
+            raise UnsupportedError("SPARQL constraint without WHERE")
         body = body[: match.end()] + " " + focus.replace("?focus", "?this") + " " + body[match.end():]
         self.joined_predicates.update(sparql_predicates(prologue + body))
         messages = list(self.g.objects(constraint, SH.message))
@@ -781,7 +775,7 @@ def _results(store, c: Compiled, back, along, times: dict) -> list[ValidationRes
         if c.value_mode == "sparql":
             failure = _get(solution, "failure")
             if failure is not None and failure.value == "true":
-                raise ValidationFailure(f"the SPARQL constraint of {c.shape} reports a failure (?failure true)")
+                raise ValidationFailureError(f"the SPARQL constraint of {c.shape} reports a failure (?failure true)")
             focus = back(to_rdflib(_get(solution, "this")))
             bound_path = to_rdflib(_get(solution, "path"))
             if isinstance(bound_path, URIRef):

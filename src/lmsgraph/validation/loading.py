@@ -7,7 +7,7 @@ are distinct RDF terms (``"4"`` and ``"04"``) would count as one. So every liter
 at on its way in. Where the storing can be undone (each stored term stands for one term of
 the data), the engine reports the data's own terms; where it cannot (a changed datatype, two
 literals stored as one), or where a constraint reads lexical forms that Oxigraph changed, the
-data is refused with :class:`Rewritten` and :func:`lmsgraph.validation.validate` hands it to
+data is refused with :class:`RewrittenError` and :func:`lmsgraph.validation.validate` hands it to
 pyshacl instead.
 
 The data is parsed by Oxigraph twice at once: into the store, and for the watch (see
@@ -22,7 +22,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from lmsgraph.validation.compiled import Unsupported
+from lmsgraph.errors import RewrittenError
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 _UNCHANGED = {XSD + "string"}
@@ -46,8 +46,6 @@ def exact_literals() -> Iterator[None]:
             rdflib.NORMALIZE_LITERALS = before
 
 
-class Rewritten(Unsupported):
-    """The data holds a literal that Oxigraph would store in another form."""
 
 
 class LiteralWatch:
@@ -67,7 +65,7 @@ class LiteralWatch:
                 language = obj.language
                 if language:
                     if language != language.lower():
-                        raise Rewritten(f"the data has a language tag Oxigraph would store in lower case: {obj}")
+                        raise RewrittenError(f"the data has a language tag Oxigraph would store in lower case: {obj}")
                 else:
                     datatype = obj.datatype.value
                     if datatype.startswith(XSD) and datatype not in _UNCHANGED:
@@ -86,7 +84,7 @@ class Restore:
     mapped back whatever triple they are read from. Where two literals of the data are stored
     as one (``"4"`` and ``"4.0"``, in different triples), the stored literal is *ambiguous*: it
     is given back by the triple it is read from (subject, predicate), which only a value read
-    along a plain predicate has; anywhere else :class:`Rewritten` says the report cannot be
+    along a plain predicate has; anywhere else :class:`RewrittenError` says the report cannot be
     exact.
     """
 
@@ -108,7 +106,7 @@ class Restore:
     def term(self, term):
         """The data's own term for a stored term read without its triple."""
         if term in self.ambiguous:
-            raise Rewritten(_ambiguous(term, self.ambiguous[term]))
+            raise RewrittenError(_ambiguous(term, self.ambiguous[term]))
         return self.single.get(term, term)
 
     def value(self, subject, predicate, term):
@@ -116,7 +114,7 @@ class Restore:
         if term in self.ambiguous:
             given = self.by_triple.get((subject, predicate, term))
             if given is None:
-                raise Rewritten(_ambiguous(term, self.ambiguous[term]))
+                raise RewrittenError(_ambiguous(term, self.ambiguous[term]))
             return given
         return self.single.get(term, term)
 
@@ -128,7 +126,7 @@ def _ambiguous(term, given) -> str:
 
 def stored_forms(typed) -> Restore:
     """For (lexical form, datatype) pairs, the way back from the terms Oxigraph stores to the terms
-    given; :class:`Rewritten` where there is none (a datatype Oxigraph changes)."""
+    given; :class:`RewrittenError` where there is none (a datatype Oxigraph changes)."""
     import pyoxigraph
     from rdflib import Literal, URIRef
 
@@ -146,7 +144,7 @@ def stored_forms(typed) -> Restore:
         value, datatype = literals[int(quad.subject.value.rsplit(":", 1)[1])]
         stored = quad.object
         if stored.datatype.value != datatype:
-            raise Rewritten(f'the data has a literal whose datatype Oxigraph changes: "{value}"^^<{datatype}> '
+            raise RewrittenError(f'the data has a literal whose datatype Oxigraph changes: "{value}"^^<{datatype}> '
                             f"would read as {stored}")
         given.setdefault(stored.value, {}).setdefault(datatype, set()).add(value)
     single, ambiguous = {}, {}
@@ -162,7 +160,7 @@ def stored_forms(typed) -> Restore:
 
 def _triples_of_ambiguous(restore: Restore, quads) -> None:
     """Record, for the triples whose object is stored ambiguously, which literal of the data it was;
-    :class:`Rewritten` when one subject and predicate had two of them (Oxigraph keeps one triple)."""
+    :class:`RewrittenError` when one subject and predicate had two of them (Oxigraph keeps one triple)."""
     import pyoxigraph
     from rdflib import Literal, URIRef
 
@@ -182,7 +180,7 @@ def _triples_of_ambiguous(restore: Restore, quads) -> None:
         term = Literal(obj.value, datatype=URIRef(obj.datatype.value), normalize=False)
         earlier = restore.by_triple.setdefault(key, term)
         if earlier != term:
-            raise Rewritten(f"the data gives {key[0].n3()} {key[1].n3()} both {earlier.n3()} and {term.n3()}, "
+            raise RewrittenError(f"the data gives {key[0].n3()} {key[1].n3()} both {earlier.n3()} and {term.n3()}, "
                             "which Oxigraph stores as one value")
 
 
@@ -195,7 +193,7 @@ _UPPER_TAG = re.compile(rb"[\"']@[A-Za-z0-9-]*[A-Z]")
 def _refuse_upper_case_tags(text, where: str) -> None:
     match = _UPPER_TAG.search(text)
     if match:
-        raise Rewritten(f"{where} has a language tag Oxigraph would store in lower case "
+        raise RewrittenError(f"{where} has a language tag Oxigraph would store in lower case "
                         f"({match.group().decode('utf-8', 'replace')[1:]}…)")
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from lmsgraph.errors import DataError
+from lmsgraph.errors import DataError, UsageError
 from lmsgraph.headers import read_yaml_header
 from lmsgraph.resources import data_dir
 
@@ -121,5 +121,5 @@ def shape_set(spec) -> ShapeSet:
         return ShapeSet(str(path), files)
     if path.is_file():
         return ShapeSet(str(path), (path,))
-    raise DataError(f"unknown shapes {str(spec)!r}: expected 'graph', 'cases', or the path of a Turtle file of shapes",
+    raise UsageError(f"unknown shapes {str(spec)!r}: expected 'graph', 'cases', or the path of a Turtle file of shapes",
                     field="shapes", value=str(spec))

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from lmsgraph.errors import DataError
+from lmsgraph.errors import DataError, LmsgraphError, UnsupportedError
 
 if TYPE_CHECKING:
     from rdflib import Graph
@@ -255,8 +255,8 @@ def run_case(case: SuiteCase, engine: str) -> Outcome:
 
     try:
         report = validate(case.data, shapes=case.shapes_graph(), engine=engine, checks=False, context=False)
-    except DataError as exc:
-        if engine == "compiled" and "cannot give the exact report" in str(exc):
+    except LmsgraphError as exc:
+        if engine == "compiled" and isinstance(exc.__cause__, UnsupportedError):
             return Outcome(case.name, engine, "declined", detail=str(exc))
         return Outcome(case.name, engine, "error", detail=str(exc))
     except Exception as exc:  # an engine crashing is an outcome to report, not to hide
