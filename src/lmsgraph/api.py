@@ -18,10 +18,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from lmsgraph.backends import QueryError, Solutions, Term
+from lmsgraph.backends import Backend
 from lmsgraph.errors import DataError, UsageError
-from lmsgraph.queries import literal_value
 from lmsgraph.resolve import curie
+from lmsgraph.terms import Solutions, Term, literal_value
 
 
 class Resource(str):
@@ -82,13 +82,8 @@ def python_value(term: Term | None, labels: dict[str, str] | None = None):
     if kind == "iri":
         return Resource(term[1], None, labels)
     if kind == "literal":
-        return _literal(term[1], term[2])
+        return literal_value(term[1], term[2])
     return f"_:{term[1]}"
-
-
-def _literal(lexical: str, datatype: str | None):
-    """A literal's Python value: its lexical form when it has no datatype beyond a string."""
-    return literal_value(lexical, datatype) if datatype else lexical
 
 
 RELATED_SYNONYMS = """
@@ -216,7 +211,7 @@ class EntityProfile:
 class KnowledgeGraph:
     """The query layer over one backend (see :func:`connect`)."""
 
-    def __init__(self, backend):
+    def __init__(self, backend: Backend) -> None:
         from lmsgraph.resolve import Resolver
 
         self.backend = backend
@@ -309,13 +304,10 @@ class KnowledgeGraph:
         ``citation`` column gets its full ``reference``.
         """
         query, bindings = self._prepared(name, params)
-        fast = getattr(self.backend, "select_values", None)
-        table = None
-        if fast is not None:
-            answer = fast(query.text, bindings, self._make_iri, _literal)
-            if answer is not None:
-                table = Table(answer[1], answer[0], query.name)
-        if table is None:
+        answer = self.backend.select_values(query.text, bindings, self._make_iri, literal_value)
+        if answer is not None:
+            table = Table(answer[1], answer[0], query.name)
+        else:
             table = self._table(self.backend.run(query.text, bindings), query.name)
         return self._explained(table)
 
@@ -486,9 +478,11 @@ class KnowledgeGraph:
         return self._about("external-codes-of-entity", entity)
 
     def subtypes(self, entity: str) -> Table:
+        """The entity's subtypes, each with its label."""
         return self._about("subtypes-of-entity", entity)
 
     def ancestors(self, entity: str) -> Table:
+        """Every class above the entity in the hierarchy, up to disease entity, in label order."""
         return self._about("ancestors-of-entity", entity)
 
     def findings(self, entity: str, kind: str | None = None) -> Table:
@@ -513,9 +507,11 @@ class KnowledgeGraph:
         return self.query("entities-by-site", site=site)
 
     def entities_with_feature(self, feature: str) -> Table:
+        """Entities with a claim about ``feature`` (a vocabulary term), with polarity, frequency and every other qualifier."""
         return self.query("entities-by-feature", feature=feature)
 
     def entities_with_virus(self, virus: str) -> Table:
+        """Entities a source associates with ``virus``, with every qualifier of the claim and its source."""
         return self.query("entities-by-virus", virus=virus)
 
     def entities_for_code(self, code: str) -> Table:
@@ -559,4 +555,4 @@ def connect(backend: str = "oxigraph", *, endpoint: str | None = None, graph=Non
     raise UsageError("backend must be oxigraph, rdflib or remote", field="backend", value=backend)
 
 
-__all__ = ["Citation", "EntityProfile", "KnowledgeGraph", "QueryError", "Resource", "Table", "connect", "python_value"]
+__all__ = ["Citation", "EntityProfile", "KnowledgeGraph", "Resource", "Table", "connect", "python_value"]

@@ -11,47 +11,29 @@ the outermost group (see :func:`bind_values`), never spliced into the query's ow
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import NamedTuple
+from collections.abc import Callable
+from typing import Any, Protocol
 
 from lmsgraph.errors import EndpointError, QueryError, UsageError
+from lmsgraph.terms import Solutions, Term, from_oxigraph, from_rdflib, plain_datatype
+
+__all__ = ["Backend", "OxigraphBackend", "RdflibBackend", "RemoteBackend", "Solutions", "Term", "bind_values"]
 
 
-class Term(NamedTuple):
-    """An RDF term as every backend reports it: ``kind`` is ``iri``, ``literal`` or ``bnode``."""
+class Backend(Protocol):
+    """What the query layer needs of a place where queries run."""
 
-    kind: str
-    value: str
-    datatype: str | None = None
-    lang: str | None = None
+    name: str
 
-    def sparql(self) -> str:
-        """The term written as SPARQL text (IRIs checked, literals escaped)."""
-        from lmsgraph.ntriples import iri, literal
+    def run(self, text: str, bindings: dict[str, Term] | None = None) -> Solutions:
+        """Run ``text`` with ``bindings`` (variable name -> term) bound; :class:`QueryError` if it cannot."""
+        ...
 
-        if self.kind == "iri":
-            return iri(self.value)
-        if self.kind == "literal":
-            return literal(self.value, self.datatype, self.lang)
-        raise UsageError("a blank node cannot be bound as a parameter")
-
-
-@dataclass
-class Solutions:
-    """What a query gave: a table (``variables``, ``rows``), a boolean (ASK) or triples (CONSTRUCT)."""
-
-    form: str  # "select", "ask" or "graph"
-    variables: list[str]
-    rows: list[tuple[Term | None, ...]]
-    boolean: bool | None = None
-
-
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-_RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
-
-
-def _plain(datatype: str | None) -> str | None:
-    return None if datatype in (None, _XSD_STRING, _RDF_LANGSTRING) else datatype
+    def select_values(self, text: str, bindings: dict[str, Term], iri: Callable[[str], Any],
+                      literal: Callable[[str, str | None], Any]) -> tuple[list[str], list[dict[str, Any]]] | None:
+        """A SELECT answer as (variables, rows of values made by ``iri`` and ``literal``), for a
+        backend that can make them faster than through :class:`Term`; None to use :meth:`run`."""
+        ...
 
 
 # --- Oxigraph ---------------------------------------------------------------------------
@@ -69,10 +51,6 @@ class OxigraphBackend:
             store = bundled_store()
         self.store = store
         self._converter = (None, None)  # (the iri and literal functions, their cached converter)
-
-    @staticmethod
-    def _term(term) -> Term | None:
-        return _oxigraph_converter()(term)
 
     @staticmethod
     def _native(term: Term):
@@ -106,9 +84,8 @@ class OxigraphBackend:
             return Solutions("ask", [], [], bool(result))
         if isinstance(result, pyoxigraph.QuerySolutions):
             names = [v.value for v in result.variables]
-            convert = _oxigraph_converter()
-            return Solutions("select", names, [tuple(map(convert, solution)) for solution in result])
-        rows = [(self._term(t.subject), self._term(t.predicate), self._term(t.object)) for t in result]
+            return Solutions("select", names, [tuple(map(from_oxigraph, solution)) for solution in result])
+        rows = [(from_oxigraph(t.subject), from_oxigraph(t.predicate), from_oxigraph(t.object)) for t in result]
         return Solutions("graph", ["subject", "predicate", "object"], rows)
 
     def select_values(self, text: str, bindings: dict[str, Term], iri, literal):
@@ -136,35 +113,13 @@ class OxigraphBackend:
 
             by_type = {
                 pyoxigraph.NamedNode: lambda t: iri(t.value),
-                pyoxigraph.Literal: lambda t: literal(t.value, _plain(t.datatype.value)),
+                pyoxigraph.Literal: lambda t: literal(t.value, plain_datatype(t.datatype.value)),
                 pyoxigraph.BlankNode: lambda t: f"_:{t.value}",
                 type(None): lambda t: None,
             }
             convert = functools.lru_cache(maxsize=1 << 16)(lambda t: by_type[type(t)](t))
             self._converter = ((iri, literal), convert)  # one KnowledgeGraph at a time keeps its cache
         return convert
-
-
-_CONVERTER = None
-
-
-def _oxigraph_converter():
-    """A function from a pyoxigraph term (or None) to a :class:`Term`, dispatching on the term's type."""
-    global _CONVERTER
-    if _CONVERTER is None:
-        import pyoxigraph
-
-        def literal(t):
-            return Term("literal", t.value, _plain(t.datatype.value), t.language)
-
-        by_type = {
-            pyoxigraph.NamedNode: lambda t: Term("iri", t.value),
-            pyoxigraph.Literal: literal,
-            pyoxigraph.BlankNode: lambda t: Term("bnode", t.value),
-            type(None): lambda t: None,
-        }
-        _CONVERTER = lambda term: by_type[type(term)](term)  # noqa: E731
-    return _CONVERTER
 
 
 # --- rdflib -----------------------------------------------------------------------------
@@ -177,24 +132,10 @@ class RdflibBackend:
 
     def __init__(self, graph=None):
         if graph is None:
-            import lmsgraph
+            from lmsgraph.graph import load_graph
 
-            graph = lmsgraph.load()
+            graph = load_graph()
         self.graph = graph
-
-    @staticmethod
-    def _term(term) -> Term | None:
-        from rdflib import BNode, Literal, URIRef
-
-        if term is None:
-            return None
-        if isinstance(term, URIRef):
-            return Term("iri", str(term))
-        if isinstance(term, Literal):
-            return Term("literal", str(term), _plain(str(term.datatype) if term.datatype else None), term.language)
-        if isinstance(term, BNode):
-            return Term("bnode", str(term))
-        return Term("literal", str(term))
 
     @staticmethod
     def _native(term: Term):
@@ -203,6 +144,10 @@ class RdflibBackend:
         if term.kind == "iri":
             return URIRef(term.value)
         return Literal(term.value, lang=term.lang, datatype=term.datatype if not term.lang else None)
+
+    def select_values(self, text, bindings, iri, literal) -> None:
+        """rdflib's answers go through :meth:`run`."""
+        return None
 
     def run(self, text: str, bindings: dict[str, Term] | None = None) -> Solutions:
         try:
@@ -213,8 +158,8 @@ class RdflibBackend:
             return Solutions("ask", [], [], bool(result.askAnswer))
         if result.type == "SELECT":
             names = [str(v) for v in result.vars]
-            return Solutions("select", names, [tuple(self._term(t) for t in row) for row in result])
-        rows = [tuple(self._term(t) for t in triple) for triple in result]
+            return Solutions("select", names, [tuple(from_rdflib(t) for t in row) for row in result])
+        rows = [tuple(from_rdflib(t) for t in triple) for triple in result]
         return Solutions("graph", ["subject", "predicate", "object"], rows)
 
 
@@ -301,7 +246,11 @@ class RemoteBackend:
             return Term("iri", cell["value"])
         if kind == "bnode":
             return Term("bnode", cell["value"])
-        return Term("literal", cell["value"], _plain(cell.get("datatype")), cell.get("xml:lang"))
+        return Term("literal", cell["value"], plain_datatype(cell.get("datatype")), cell.get("xml:lang"))
+
+    def select_values(self, text, bindings, iri, literal) -> None:
+        """A remote endpoint's answers go through :meth:`run`."""
+        return None
 
     def run(self, text: str, bindings: dict[str, Term] | None = None) -> Solutions:
         import socket
@@ -348,8 +297,7 @@ def _graph_solutions(data) -> Solutions:
     from rdflib import Graph
 
     graph = data if isinstance(data, Graph) else Graph().parse(data=data, format="turtle")
-    backend = RdflibBackend(graph)
-    rows = [tuple(backend._term(t) for t in triple) for triple in graph]
+    rows = [tuple(from_rdflib(t) for t in triple) for triple in graph]
     return Solutions("graph", ["subject", "predicate", "object"], rows)
 
 

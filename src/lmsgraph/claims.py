@@ -467,10 +467,10 @@ def _name(label: str) -> str:
 
 
 def _python(term):
-    from lmsgraph.api import _literal
+    from lmsgraph.terms import literal_value
 
     if term[0] == "literal":
-        return _literal(term[1], term[2])
+        return literal_value(term[1], term[2])
     return term[1]
 
 

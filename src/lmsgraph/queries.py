@@ -1,4 +1,4 @@
-"""The catalogue of canned SPARQL queries in ``queries/*.rq`` and a runner on Oxigraph.
+"""The catalogue of canned SPARQL queries in ``queries/*.rq``.
 
 Each file starts with a header of ``#+`` lines holding YAML: ``summary``, ``tags`` and
 ``params`` (name -> kind, example, description). Parameter values are bound as RDF terms
@@ -8,8 +8,6 @@ through Oxigraph's substitutions; they never become part of the query text.
 from __future__ import annotations
 
 import re
-from datetime import date
-from decimal import Decimal, InvalidOperation
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -87,47 +85,6 @@ def catalogue() -> dict[str, CannedQuery]:
     return {q.name: q for q in map(parse_query_file, sorted(data_dir("queries").glob("*.rq")))}
 
 
-def oxigraph_store(graph):
-    """A pyoxigraph store holding ``graph``."""
-    import pyoxigraph
-
-    store = pyoxigraph.Store()
-    store.load(graph.serialize(format="nt", encoding="utf-8"), format=pyoxigraph.RdfFormat.N_TRIPLES)
-    return store
-
-
-XSD_NS = "http://www.w3.org/2001/XMLSchema#"
-_INTEGER_TYPES = {f"{XSD_NS}{t}" for t in (
-    "integer", "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger",
-    "nonPositiveInteger", "negativeInteger", "unsignedInt", "unsignedLong", "unsignedShort", "unsignedByte")}
-
-
-def literal_value(lexical: str, datatype: str | None):
-    """A literal as a Python value: ``int``, ``Decimal``, ``float``, ``bool``, ``date``, else ``str``.
-
-    Backends differ in lexical forms (``3.0`` versus ``3``); the values they denote do not.
-
-    >>> literal_value("3.0", XSD_NS + "decimal") == literal_value("3", XSD_NS + "decimal")
-    True
-    """
-    if datatype is None:
-        return lexical
-    try:
-        if datatype in _INTEGER_TYPES:
-            return int(lexical)
-        if datatype == XSD_NS + "decimal":
-            return Decimal(lexical)
-        if datatype in (XSD_NS + "double", XSD_NS + "float"):
-            return float(lexical)
-        if datatype == XSD_NS + "boolean":
-            return lexical.strip() in ("true", "1")
-        if datatype == XSD_NS + "date":
-            return date.fromisoformat(lexical)
-    except (ValueError, InvalidOperation):
-        return lexical
-    return lexical
-
-
 def find_query(name: str, known: dict[str, CannedQuery] | None = None) -> CannedQuery:
     """The canned query ``name``, or the only one whose name starts with ``name-`` (``markers``
     for ``markers-of-entity``). Only that query's file is read."""
@@ -160,24 +117,3 @@ def check_param_names(query: CannedQuery, params: dict[str, object]) -> tuple[Pa
         if params.get(name) is None:
             raise UsageError(f"missing parameter --{name} (example: {param.example})", field=name)
     return query.params
-
-
-def run_query(query: CannedQuery, params: dict[str, str], store) -> list[dict[str, object]]:
-    """Run a canned query on a pyoxigraph store; rows map variable names to CURIEs or Python values.
-
-    Parameters are resolved as :meth:`lmsgraph.api.KnowledgeGraph.query` resolves them.
-    """
-    from lmsgraph.api import KnowledgeGraph
-    from lmsgraph.backends import OxigraphBackend
-
-    kg = KnowledgeGraph(OxigraphBackend(store))
-    return kg._table(kg.backend.run(query.text, kg.bindings(query, params)), query.name)
-
-
-def run_query_rdflib(query: CannedQuery, params: dict[str, str], graph) -> list[dict[str, object]]:
-    """Run a canned query with rdflib's engine (small graphs); rows as :func:`run_query` gives them."""
-    from lmsgraph.api import KnowledgeGraph
-    from lmsgraph.backends import RdflibBackend
-
-    kg = KnowledgeGraph(RdflibBackend(graph))
-    return kg._table(kg.backend.run(query.text, kg.bindings(query, params)), query.name)

@@ -209,7 +209,7 @@ class Resolver:
 
     def _lookup(self, iri: str, how: str) -> list[Match]:
         """The term ``iri`` as a match, found with one small query instead of the whole index."""
-        from lmsgraph.backends import Term
+        from lmsgraph.terms import Term
 
         rows = self.backend.run(TERM_QUERY, {"term": Term("iri", iri)}).rows
         if not rows:

@@ -68,3 +68,12 @@ def add_files(store, paths: list[Path]) -> None:
         graph = Graph()
         parse_data_file(graph, path)
         store.load(graph.serialize(format="nt", encoding="utf-8"), format=pyoxigraph.RdfFormat.N_TRIPLES)
+
+
+def graph_store(graph):
+    """A new pyoxigraph store holding an rdflib ``graph``."""
+    import pyoxigraph
+
+    store = pyoxigraph.Store()
+    store.load(graph.serialize(format="nt", encoding="utf-8"), format=pyoxigraph.RdfFormat.N_TRIPLES)
+    return store

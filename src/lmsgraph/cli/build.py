@@ -81,9 +81,9 @@ def print_examples(graph) -> None:
     qualifier and the source's words, then its evidence."""
     from lmsgraph.api import KnowledgeGraph
     from lmsgraph.backends import OxigraphBackend
-    from lmsgraph.queries import oxigraph_store
+    from lmsgraph.store import graph_store
 
-    kg = KnowledgeGraph(OxigraphBackend(oxigraph_store(graph)))
+    kg = KnowledgeGraph(OxigraphBackend(graph_store(graph)))
     citations = kg.claims.citations()
     for name, params, title in EXAMPLES:
         rows = kg.query(name, **params)

@@ -161,7 +161,7 @@ def sparql(file, fmt: str, **backend) -> None:
     text = file.read()
     if not text.strip():
         raise DataError("the query is empty", path=getattr(file, "name", "-"))
-    from lmsgraph.backends import QueryError
+    from lmsgraph.errors import QueryError
 
     kg = open_graph(**backend)
     try:

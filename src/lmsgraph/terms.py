@@ -1,0 +1,119 @@
+"""RDF terms as the query layer passes them around, and their Python values.
+
+Every backend reports terms as :class:`Term` (``iri``, ``literal`` or ``bnode``) inside
+:class:`Solutions`; :func:`from_oxigraph` and :func:`from_rdflib` are the one way to get a
+:class:`Term` from either library's terms, and :func:`literal_value` the one way from a
+literal to the Python value an answer shows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any, NamedTuple
+
+from lmsgraph.errors import UsageError
+
+XSD_NS = "http://www.w3.org/2001/XMLSchema#"
+XSD_STRING = XSD_NS + "string"
+RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+_INTEGER_TYPES = {f"{XSD_NS}{t}" for t in (
+    "integer", "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger",
+    "nonPositiveInteger", "negativeInteger", "unsignedInt", "unsignedLong", "unsignedShort", "unsignedByte")}
+
+
+class Term(NamedTuple):
+    """An RDF term as every backend reports it: ``kind`` is ``iri``, ``literal`` or ``bnode``;
+    ``datatype`` is None for plain and language-tagged strings."""
+
+    kind: str
+    value: str
+    datatype: str | None = None
+    lang: str | None = None
+
+    def sparql(self) -> str:
+        """The term written as SPARQL text (IRIs checked, literals escaped)."""
+        from lmsgraph.ntriples import iri, literal
+
+        if self.kind == "iri":
+            return iri(self.value)
+        if self.kind == "literal":
+            return literal(self.value, self.datatype, self.lang)
+        raise UsageError("a blank node cannot be bound as a parameter")
+
+
+@dataclass
+class Solutions:
+    """What a query gave: a table (``variables``, ``rows``), a boolean (ASK) or triples (CONSTRUCT)."""
+
+    form: str  # "select", "ask" or "graph"
+    variables: list[str]
+    rows: list[tuple[Term | None, ...]]
+    boolean: bool | None = None
+
+
+def plain_datatype(datatype: str | None) -> str | None:
+    """None for the datatypes of plain strings (``xsd:string``, ``rdf:langString``), else ``datatype``."""
+    return None if datatype in (None, XSD_STRING, RDF_LANGSTRING) else datatype
+
+
+def literal_value(lexical: str, datatype: str | None) -> Any:
+    """A literal as a Python value: ``int``, ``Decimal``, ``float``, ``bool``, ``date``, else ``str``
+    (its lexical form, also when it does not read as its datatype).
+
+    Backends differ in lexical forms (``3.0`` versus ``3``); the values they denote do not.
+
+    >>> literal_value("3.0", XSD_NS + "decimal") == literal_value("3", XSD_NS + "decimal")
+    True
+    """
+    if datatype is None:
+        return lexical
+    try:
+        if datatype in _INTEGER_TYPES:
+            return int(lexical)
+        if datatype == XSD_NS + "decimal":
+            return Decimal(lexical)
+        if datatype in (XSD_NS + "double", XSD_NS + "float"):
+            return float(lexical)
+        if datatype == XSD_NS + "boolean":
+            return lexical.strip() in ("true", "1")
+        if datatype == XSD_NS + "date":
+            return date.fromisoformat(lexical)
+    except (ValueError, InvalidOperation):
+        return lexical
+    return lexical
+
+
+_FROM_OXIGRAPH = None
+
+
+def from_oxigraph(term: Any) -> Term | None:
+    """A pyoxigraph term (or None) as a :class:`Term`."""
+    global _FROM_OXIGRAPH
+    if _FROM_OXIGRAPH is None:
+        import pyoxigraph
+
+        by_type = {
+            pyoxigraph.NamedNode: lambda t: Term("iri", t.value),
+            pyoxigraph.Literal: lambda t: Term("literal", t.value, plain_datatype(t.datatype.value), t.language),
+            pyoxigraph.BlankNode: lambda t: Term("bnode", t.value),
+            type(None): lambda t: None,
+        }
+        _FROM_OXIGRAPH = lambda t: by_type[type(t)](t)  # noqa: E731
+    return _FROM_OXIGRAPH(term)
+
+
+def from_rdflib(term: Any) -> Term | None:
+    """An rdflib term (or None) as a :class:`Term`."""
+    from rdflib import BNode, Literal, URIRef
+
+    if term is None:
+        return None
+    if isinstance(term, URIRef):
+        return Term("iri", str(term))
+    if isinstance(term, Literal):
+        return Term("literal", str(term), plain_datatype(str(term.datatype) if term.datatype else None), term.language)
+    if isinstance(term, BNode):
+        return Term("bnode", str(term))
+    return Term("literal", str(term))
