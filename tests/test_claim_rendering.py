@@ -14,7 +14,7 @@ from rdflib import RDF, RDFS, Literal, URIRef
 import lmsgraph
 from lmsgraph.namespaces import LMSG
 from lmsgraph.queries import catalogue
-from lmsgraph.resolve import curie
+from lmsgraph.prefixes import compact_iri
 from lmsgraph.stats import instances
 
 SLOTS = (LMSG.CoreSlot, LMSG.QualifierSlot, LMSG.WordingSlot, LMSG.EvidenceSlot)
@@ -48,7 +48,7 @@ def text_of(graph, value) -> str:
         if value == RDFS.subClassOf:
             return "is a"
         label = graph.value(value, RDFS.label)
-        return str(label) if label is not None else curie(str(value))
+        return str(label) if label is not None else compact_iri(str(value))
     python = value.toPython() if isinstance(value, Literal) else value
     if isinstance(python, Decimal) and python == python.to_integral_value():
         return str(int(python))
@@ -76,35 +76,35 @@ def test_every_value_of_every_claim_appears_in_its_profile(graph, slots, kg):
     entities = sorted({graph.value(c, LMSG.aboutEntity) for c in instances(graph, LMSG.Claim)})
     checked = 0
     for entity in entities:
-        [profile] = kg.entity(curie(str(entity)))
+        [profile] = kg.entity(compact_iri(str(entity)))
         text, data = profile.to_text(), profile.as_dict()
         numbers = profile.numbers()
         blocks = profile_blocks(text)
         by_claim = {c["claim"]: c for c in data["claims"]}
         claims = sorted(graph.subjects(LMSG.aboutEntity, entity))
         claims = [c for c in claims if c in instances(graph, LMSG.Claim)]
-        assert set(blocks) == set(by_claim) == {curie(str(c)) for c in claims}
+        assert set(blocks) == set(by_claim) == {compact_iri(str(c)) for c in claims}
         for claim in claims:
-            block, entry = blocks[curie(str(claim))], json.dumps(by_claim[curie(str(claim))], ensure_ascii=False)
+            block, entry = blocks[compact_iri(str(claim))], json.dumps(by_claim[compact_iri(str(claim))], ensure_ascii=False)
             for prop, value in claim_values(graph, slots, claim):
                 if prop == LMSG.aboutEntity:  # the profile's own subject, named at its head
-                    assert value == entity and text.startswith(f"{text_of(graph, value)} ({curie(str(value))})")
+                    assert value == entity and text.startswith(f"{text_of(graph, value)} ({compact_iri(str(value))})")
                     continue
                 if prop in EVIDENCE_NUMBERED:
                     assert f"[{numbers[str(value)]}]" in block, (claim, prop, value)
-                    assert curie(str(value)) in entry, (claim, prop, value)
+                    assert compact_iri(str(value)) in entry, (claim, prop, value)
                     checked += 1
                     continue
                 shown = text_of(graph, value)
-                assert shown in block, f"{curie(str(claim))}: {curie(str(prop))} {shown!r} is missing from\n{block}"
+                assert shown in block, f"{compact_iri(str(claim))}: {compact_iri(str(prop))} {shown!r} is missing from\n{block}"
                 if isinstance(value, URIRef):
-                    assert curie(str(value)) in entry or value == RDFS.subClassOf, (claim, prop, value)
+                    assert compact_iri(str(value)) in entry or value == RDFS.subClassOf, (claim, prop, value)
                 else:
                     assert json.dumps(str(value), ensure_ascii=False)[1:-1] in entry or shown in entry, (claim, prop, value)
                 checked += 1
             if graph.value(claim, LMSG.frequency) is None:
                 assert "frequency: not stated by the source" in block
-                assert by_claim[curie(str(claim))]["qualifiers"]["lmsg:frequency"] is None
+                assert by_claim[compact_iri(str(claim))]["qualifiers"]["lmsg:frequency"] is None
     assert checked > 1000
 
 
@@ -183,13 +183,13 @@ def test_every_claim_kind_has_a_query_and_an_api_method(graph):
 
 def test_every_claim_is_reachable_through_its_kind_query_and_api_method(graph, kg):
     for claim in sorted(instances(graph, LMSG.Claim)):
-        entity = curie(str(graph.value(claim, LMSG.aboutEntity)))
+        entity = compact_iri(str(graph.value(claim, LMSG.aboutEntity)))
         kinds = [k for k in graph.objects(claim, RDF.type) if k in KIND_QUERIES]
         assert len(kinds) == 1, claim
         name, method = KIND_QUERIES[kinds[0]]
         by_query = {r["claim"] for r in kg.query(name, entity=entity)}
         by_method = {r["claim"] for r in getattr(kg, method)(entity)}
-        assert curie(str(claim)) in by_query and curie(str(claim)) in by_method, (claim, name, method)
+        assert compact_iri(str(claim)) in by_query and compact_iri(str(claim)) in by_method, (claim, name, method)
 
 
 def test_the_citations_query_gives_the_full_reference(kg):

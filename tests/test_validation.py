@@ -22,7 +22,7 @@ from lmsgraph.headers import read_yaml_header
 from lmsgraph.resources import data_dir
 from lmsgraph.validation import validate
 from lmsgraph.validation.compiled import Compiler
-from lmsgraph.validation.report import compact
+from lmsgraph.prefixes import compact_iri
 from lmsgraph.validation.shapes import check_files, enabled_checks, shape_set
 
 from conftest import FIXTURES
@@ -81,7 +81,7 @@ def test_passing_fixture_has_no_results(path, graph):
 def test_every_shape_and_check_has_a_failing_and_a_passing_fixture():
     for set_name in ("graph", "cases"):
         sset = shape_set(set_name)
-        reported = {compact(str(c.shape)) for c in Compiler(sset.graph()).compile()}
+        reported = {compact_iri(str(c.shape)) for c in Compiler(sset.graph()).compile()}
         reported |= {f"lmsgsh:check/{c.name}" for c in sset.checks}
         for kind in ("fail", "pass"):
             covered = {header(p)["shape"] for p in VALIDATION.glob(f"*/*.{kind}.ttl")}

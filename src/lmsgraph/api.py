@@ -20,7 +20,8 @@ from dataclasses import dataclass
 
 from lmsgraph.backends import Backend
 from lmsgraph.errors import DataError, UsageError
-from lmsgraph.resolve import curie
+from lmsgraph.prefixes import sparql_prefixes
+from lmsgraph.prefixes import compact_iri
 from lmsgraph.terms import Solutions, Term, literal_value
 
 
@@ -33,7 +34,7 @@ class Resource(str):
     __slots__ = ("iri", "_label", "_labels")
 
     def __new__(cls, iri: str, label: str | None = None, labels=None):
-        self = super().__new__(cls, curie(iri))
+        self = super().__new__(cls, compact_iri(iri))
         self.iri = iri
         self._label = label
         self._labels = labels
@@ -86,8 +87,7 @@ def python_value(term: Term | None, labels: dict[str, str] | None = None):
     return f"_:{term[1]}"
 
 
-RELATED_SYNONYMS = """
-PREFIX oboInOwl: <http://www.geneontology.org/formats/oboInOwl#>
+RELATED_SYNONYMS = sparql_prefixes("oboInOwl") + """
 SELECT ?entity ?synonym WHERE { ?entity oboInOwl:hasRelatedSynonym ?synonym }
 """
 FINDING_QUERIES = {
@@ -162,7 +162,7 @@ class EntityProfile:
 
     def _citation(self, iri: str) -> dict:
         record = self.citations.get(iri)
-        return record.as_json() if record is not None else {"id": curie(iri), "iri": iri}
+        return record.as_json() if record is not None else {"id": compact_iri(iri), "iri": iri}
 
     def to_text(self) -> str:
         """A readable profile: what the entity is, its codes, then every claim by kind with all its
@@ -202,7 +202,7 @@ class EntityProfile:
             lines.append("  citations:")
             for iri, n in numbers.items():
                 record = self.citations.get(iri)
-                text = record.full() if record is not None else curie(iri)
+                text = record.full() if record is not None else compact_iri(iri)
                 status = record.status() if record is not None else None
                 lines.append(f"    [{n}] {text}" + (f" [identifiers: {status}]" if status else ""))
         return "\n".join(lines) + "\n"
@@ -380,7 +380,7 @@ class KnowledgeGraph:
         iri = match.iri
         summary = self.query("entity-summary", entity=iri)
         first = summary[0] if summary else {}
-        how = match.how if not match.predicate else f"{curie(match.code)} ({match.predicate})"
+        how = match.how if not match.predicate else f"{compact_iri(match.code)} ({match.predicate})"
         related = self._table(self.backend.run(RELATED_SYNONYMS, {"entity": Term("iri", iri)}), None)
         return EntityProfile(
             entity=Resource(iri, match.label),

@@ -20,7 +20,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-LMSG = "https://w3id.org/lmsgraph/"
+from lmsgraph.prefixes import LMSG_NS, sparql_prefixes
+
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 OWL_NAMED_INDIVIDUAL = "http://www.w3.org/2002/07/owl#NamedIndividual"
@@ -30,22 +31,20 @@ DCTERMS_TITLE = "http://purl.org/dc/terms/title"
 BUILTIN_LABELS = {RDFS + "subClassOf": "is a", RDFS + "comment": "note", RDFS + "label": "label"}
 
 # The order qualifiers are shown in; any other qualifier follows, by its label.
-QUALIFIER_ORDER = tuple(LMSG + name for name in (
+QUALIFIER_ORDER = tuple(LMSG_NS + name for name in (
     "polarity", "frequency", "certainty", "degree", "distribution", "grade", "variability",
     "minValue", "maxValue", "unit", "year", "condition", "comparator", "lesionRole", "siteQualifier",
     "exampleSite", "imagingModality", "imagingSequence", "outcome", "doesNotNecessarilyIndicate",
     "evidenceBasis", "observedInCase", "inGroup", "inCriteriaSet"))
-CORE = {LMSG + "aboutEntity": "entity", LMSG + "relation": "relation", LMSG + "feature": "feature"}
-WORDING = LMSG + "qualifierWording"
-SOURCE, LOCATION, MARKERS = LMSG + "source", LMSG + "sourceLocation", LMSG + "sourceReferenceMarkers"
-PUBLICATION, ATTRIBUTION = LMSG + "citedPublication", LMSG + "attributionNote"
+CORE = {LMSG_NS + "aboutEntity": "entity", LMSG_NS + "relation": "relation", LMSG_NS + "feature": "feature"}
+WORDING = LMSG_NS + "qualifierWording"
+SOURCE, LOCATION, MARKERS = LMSG_NS + "source", LMSG_NS + "sourceLocation", LMSG_NS + "sourceReferenceMarkers"
+PUBLICATION, ATTRIBUTION = LMSG_NS + "citedPublication", LMSG_NS + "attributionNote"
 EVIDENCE_LISTS = {SOURCE: "sources", LOCATION: "locations", MARKERS: "markers", PUBLICATION: "publications",
                   ATTRIBUTION: "attribution"}
 NO_FREQUENCY = "not stated by the source"
 
-CLAIMS_QUERY = """
-PREFIX lmsg: <https://w3id.org/lmsgraph/>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+CLAIMS_QUERY = sparql_prefixes("lmsg", "rdfs") + """
 SELECT ?claim ?property ?value ?valueLabel WHERE {
   ?kind rdfs:subClassOf lmsg:Claim .
   ?claim a ?kind ; ?property ?value .
@@ -53,26 +52,20 @@ SELECT ?claim ?property ?value ?valueLabel WHERE {
 }
 """
 # Claim groups and criteria sets, which a claim's qualifiers point to.
-PARTS_QUERY = """
-PREFIX lmsg: <https://w3id.org/lmsgraph/>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PARTS_QUERY = sparql_prefixes("lmsg", "rdfs") + """
 SELECT ?node ?property ?value ?valueLabel WHERE {
   VALUES ?type { lmsg:ClaimGroup lmsg:DiagnosticCriteriaSet }
   ?node a ?type ; ?property ?value .
   OPTIONAL { ?value rdfs:label ?valueLabel }
 }
 """
-SLOTS_QUERY = """
-PREFIX lmsg: <https://w3id.org/lmsgraph/>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SLOTS_QUERY = sparql_prefixes("lmsg", "rdfs") + """
 SELECT ?property ?slot ?label WHERE {
   ?property lmsg:claimSlot ?slot .
   OPTIONAL { ?property rdfs:label ?label }
 }
 """
-CITATIONS_QUERY = """
-PREFIX lmsg: <https://w3id.org/lmsgraph/>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+CITATIONS_QUERY = sparql_prefixes("lmsg", "rdfs") + """
 SELECT ?citation ?type ?property ?value WHERE {
   # Citation kinds sit one level below lmsg:Citation; a path here loses rows on Virtuoso 7.
   { ?type rdfs:subClassOf lmsg:Citation } UNION { BIND (lmsg:Citation AS ?type) }
@@ -109,17 +102,17 @@ class Value:
     def text(self) -> str:
         if self.iri is None:
             return plain(self.literal)
-        from lmsgraph.resolve import curie
+        from lmsgraph.prefixes import compact_iri
 
-        shown = self.label or curie(self.iri)
+        shown = self.label or compact_iri(self.iri)
         return f"{shown} ({self.detail})" if self.detail else shown
 
     def as_json(self):
         if self.iri is None:
             return json_value(self.literal)
-        from lmsgraph.resolve import curie
+        from lmsgraph.prefixes import compact_iri
 
-        out = {"id": curie(self.iri), "label": self.label}
+        out = {"id": compact_iri(self.iri), "label": self.label}
         if self.detail:
             out["detail"] = self.detail
         return out
@@ -139,9 +132,9 @@ class Citation:
 
     @property
     def label(self) -> str:
-        from lmsgraph.resolve import curie
+        from lmsgraph.prefixes import compact_iri
 
-        return plain(self.first("label") or curie(self.iri))
+        return plain(self.first("label") or compact_iri(self.iri))
 
     def short(self) -> str:
         """The record's label, such as ``Bonatti et al. 2005, Transplant Proc``."""
@@ -156,7 +149,7 @@ class Citation:
             parts.append(authors.rstrip(".") + ".")
         title = get("title") or self.label
         parts.append(title if title.endswith((".", "?", "!")) else title + ".")
-        if LMSG + "JournalArticle" in self.types:
+        if LMSG_NS + "JournalArticle" in self.types:
             where = get("journal")
             if get("year"):
                 where += f". {get('year')}"
@@ -189,9 +182,9 @@ class Citation:
         return plain(value) if value is not None else None
 
     def as_json(self) -> dict:
-        from lmsgraph.resolve import curie
+        from lmsgraph.prefixes import compact_iri
 
-        out = {"id": curie(self.iri), "iri": self.iri, "label": self.label, "reference": self.full()}
+        out = {"id": compact_iri(self.iri), "iri": self.iri, "label": self.label, "reference": self.full()}
         for name in ("title", "authors", "journal", "year", "volume", "issue", "pages", "edition", "publisher",
                      "pmid", "pmcid", "doi", "isbn", "identifierStatus", "identifierEvidence", "fieldEvidence"):
             values = self.fields.get(name)
@@ -227,9 +220,9 @@ class ClaimView:
 
     @property
     def curie(self) -> str:
-        from lmsgraph.resolve import curie
+        from lmsgraph.prefixes import compact_iri
 
-        return curie(self.iri)
+        return compact_iri(self.iri)
 
     def citations(self) -> list[str]:
         """The source documents, then the publications they cite, each once."""
@@ -245,16 +238,16 @@ class ClaimView:
         """(name, value) pairs for every qualifier, in a fixed order. A range reads ``3 to 12
         centimetre``; a claim without a frequency says the source gives none."""
         q = dict(self.qualifiers)
-        low, high = q.get(LMSG + "minValue"), q.get(LMSG + "maxValue")
+        low, high = q.get(LMSG_NS + "minValue"), q.get(LMSG_NS + "maxValue")
         if low and high:
-            unit = q.pop(LMSG + "unit", None)
-            del q[LMSG + "minValue"], q[LMSG + "maxValue"]
+            unit = q.pop(LMSG_NS + "unit", None)
+            del q[LMSG_NS + "minValue"], q[LMSG_NS + "maxValue"]
             q["range"] = [Value(literal=f"{low[0].text()} to {high[0].text()}" + (f" {unit[0].text()}" if unit else ""))]
-        if LMSG + "frequency" not in q:
-            q[LMSG + "frequency"] = [Value(literal=NO_FREQUENCY)]
+        if LMSG_NS + "frequency" not in q:
+            q[LMSG_NS + "frequency"] = [Value(literal=NO_FREQUENCY)]
         order = {p: i for i, p in enumerate(QUALIFIER_ORDER)}
-        order["range"] = order[LMSG + "minValue"]
-        names = {**self.qualifier_names, "range": "range", LMSG + "frequency": "frequency"}
+        order["range"] = order[LMSG_NS + "minValue"]
+        names = {**self.qualifier_names, "range": "range", LMSG_NS + "frequency": "frequency"}
         ranked = sorted(q, key=lambda p: (order.get(p, len(order)), names.get(p, p)))
         return [(names.get(p, p), ", ".join(v.text() for v in q[p])) for p in ranked]
 
@@ -288,18 +281,18 @@ class ClaimView:
 
     def as_json(self, citations: dict[str, Citation], numbers: dict[str, int] | None = None) -> dict:
         """The claim as JSON: every qualifier by property, the wording, notes and the evidence."""
-        from lmsgraph.resolve import curie
+        from lmsgraph.prefixes import compact_iri
 
         def one(v):
             return v.as_json() if v else None
 
-        qualifiers = {curie(p): [v.as_json() for v in vals] for p, vals in self.qualifiers.items()}
-        if LMSG + "frequency" not in self.qualifiers:
+        qualifiers = {compact_iri(p): [v.as_json() for v in vals] for p, vals in self.qualifiers.items()}
+        if LMSG_NS + "frequency" not in self.qualifiers:
             qualifiers["lmsg:frequency"] = None
         evidence = {
-            "sources": [citations[s].as_json() if s in citations else {"id": curie(s)} for s in self.sources],
+            "sources": [citations[s].as_json() if s in citations else {"id": compact_iri(s)} for s in self.sources],
             "locations": self.locations, "reference_markers": self.markers,
-            "cited_publications": [citations[p].as_json() if p in citations else {"id": curie(p)}
+            "cited_publications": [citations[p].as_json() if p in citations else {"id": compact_iri(p)}
                                    for p in self.publications],
             "attribution": self.attribution,
         }
@@ -412,7 +405,7 @@ class ClaimIndex:
         for node, prop, value, label in self._rows(PARTS_QUERY):
             key = prop.value.rsplit("/", 1)[-1]
             text = label.value if label is not None else plain(_python(value))
-            if prop.value == LMSG + "publishedIn":
+            if prop.value == LMSG_NS + "publishedIn":
                 record = self.citations().get(value.value)
                 text = record.short() if record else text
             props.setdefault(node.value, {}).setdefault(key, []).append(text)

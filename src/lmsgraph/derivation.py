@@ -15,12 +15,15 @@ The rule is one SPARQL query, run on Oxigraph whether the graph is a store
 the claims' triples into a small store: rdflib's own engine takes about 40 times longer).
 """
 
+from __future__ import annotations
+
+from lmsgraph.prefixes import sparql_prefixes
+
 #: The claim properties the rule reads.
 RULE_PROPERTIES = ("aboutEntity", "relation", "feature", "polarity", "condition", "comparator", "lesionRole",
                    "siteQualifier", "certainty", "evidenceBasis")
 
-DERIVED_EDGES = """
-PREFIX lmsg: <https://w3id.org/lmsgraph/>
+DERIVED_EDGES = sparql_prefixes("lmsg") + """
 CONSTRUCT { ?entity ?edge ?feature }
 WHERE {
   ?claim lmsg:aboutEntity ?entity ; lmsg:relation ?relation ; lmsg:feature ?feature .

@@ -16,7 +16,7 @@ from rdflib import RDF, BNode, Graph, Literal, URIRef
 
 from lmsgraph.canonical import canonical_copy, canonical_ntriples, canonical_turtle, write_atomic
 from lmsgraph.errors import DataError, UsageError
-from lmsgraph.namespaces import PREFIXES, compact_iri
+from lmsgraph.namespaces import PREFIXES
 
 FORMATS = {"ttl": ".ttl", "nt": ".nt", "rdfxml": ".owl", "jsonld": ".jsonld"}
 _NCNAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*$")
@@ -37,8 +37,13 @@ def serialize_jsonld(graph: Graph) -> bytes:
     canonical = canonical_copy(graph)
     context = jsonld_context()
 
+    import curies
+
+    # Compacted with the context's own prefixes only: a CURIE under any other would not read back.
+    in_context = curies.Converter.from_prefix_map(context)
+
     def node_id(term) -> str:
-        return f"_:{term}" if isinstance(term, BNode) else compact_iri(str(term))
+        return f"_:{term}" if isinstance(term, BNode) else in_context.compress(str(term), passthrough=True)
 
     def value(term):
         if isinstance(term, Literal):

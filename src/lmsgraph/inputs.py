@@ -18,11 +18,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from lmsgraph.errors import DataError, UnknownNameError
+from lmsgraph.prefixes import LMSG_NS
 
 if TYPE_CHECKING:
     from rdflib import Graph
 
-LMSG_NS = "https://w3id.org/lmsgraph/"
 
 #: column -> what it holds. Only ``case_id`` is required.
 CSV_COLUMNS = {

@@ -1,6 +1,9 @@
-"""lmsgraph's prefixes and CURIE handling, as plain strings (no rdflib, so the command line starts fast)."""
+"""lmsgraph's prefixes and its one CURIE converter (the ``curies`` library), imported when first used."""
 
 from __future__ import annotations
+
+from functools import cache, lru_cache
+from typing import Any
 
 PREFIXES: dict[str, str] = {
     "dcterms": "http://purl.org/dc/terms/",
@@ -16,25 +19,61 @@ PREFIXES: dict[str, str] = {
     "xsd": "http://www.w3.org/2001/XMLSchema#",
 }
 
-# Longest namespace first, so that a more specific prefix wins.
-_BY_LENGTH = sorted(PREFIXES.items(), key=lambda kv: -len(kv[1]))
+#: Namespaces lmsgraph shows as CURIEs without binding them on its graphs: SHACL's and the shapes'.
+DISPLAY_PREFIXES: dict[str, str] = {
+    "lmsgsh": "https://w3id.org/lmsgraph/shapes/",
+    "sh": "http://www.w3.org/ns/shacl#",
+}
+LMSG_NS = PREFIXES["lmsg"]
+SHAPES_NS = DISPLAY_PREFIXES["lmsgsh"]
 
 
-def compact_iri(iri: str) -> str:
-    """The CURIE of an IRI under lmsgraph's prefixes, or the IRI itself.
+def sparql_prefixes(*names: str) -> str:
+    r"""``PREFIX`` lines for some of lmsgraph's prefixes, to open a SPARQL query with.
 
-    >>> compact_iri("https://w3id.org/lmsgraph/Desmin")
-    'lmsg:Desmin'
+    >>> sparql_prefixes("lmsg")
+    'PREFIX lmsg: <https://w3id.org/lmsgraph/>\n'
     """
-    for prefix, ns in _BY_LENGTH:
-        if iri.startswith(ns) and len(iri) > len(ns):
-            return f"{prefix}:{iri[len(ns):]}"
-    return iri
+    return "".join(f"PREFIX {name}: <{PREFIXES[name]}>\n" for name in names)
+
+
+@cache
+def external_prefixes() -> dict[str, str]:
+    """The schemes of the bundled SSSOM table (NCIT, MONDO, ICDO...): prefix -> namespace IRI."""
+    from lmsgraph.resources import mappings_file
+    from lmsgraph.sssom import read_sssom
+
+    return read_sssom(mappings_file()).curie_map
+
+
+@cache
+def converter() -> Any:
+    """The one CURIE converter (a :class:`curies.Converter`) for every CURIE lmsgraph shows or
+    reads: its own prefixes, SHACL's and the shapes', and the schemes of the bundled mapping
+    table. The longest matching namespace wins (``MONDO:0005058``, not ``obo:MONDO_0005058``)."""
+    import curies
+
+    return curies.Converter.from_prefix_map({**external_prefixes(), **DISPLAY_PREFIXES, **PREFIXES})
+
+
+@lru_cache(maxsize=1 << 16)
+def compact_iri(iri: str) -> str:
+    """The CURIE of an IRI, or the IRI itself when no prefix covers it.
+
+    >>> compact_iri("https://w3id.org/lmsgraph/Desmin"), compact_iri("http://purl.obolibrary.org/obo/MONDO_0005058")
+    ('lmsg:Desmin', 'MONDO:0005058')
+    """
+    return converter().compress(iri, passthrough=True)
 
 
 def expand_curie(value: str) -> str:
-    """Expand a CURIE with lmsgraph's prefixes; anything else is returned as it is."""
+    """The IRI of a CURIE under any prefix of :func:`converter` (as written, case and all);
+    anything else is returned as it is.
+
+    >>> expand_curie("lmsg:Desmin"), expand_curie("NCIT:C3158"), expand_curie("no such:thing")
+    ('https://w3id.org/lmsgraph/Desmin', 'http://purl.obolibrary.org/obo/NCIT_C3158', 'no such:thing')
+    """
     prefix, sep, local = value.partition(":")
-    if sep and prefix in PREFIXES and not local.startswith("//"):
-        return PREFIXES[prefix] + local
-    return value
+    if not sep or local.startswith("//"):
+        return value
+    return converter().expand(value, passthrough=True)

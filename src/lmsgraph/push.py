@@ -13,8 +13,9 @@ import urllib.request
 from dataclasses import dataclass
 
 from lmsgraph.errors import PushError, UsageError
+from lmsgraph.prefixes import LMSG_NS
 
-DEFAULT_GRAPH = "https://w3id.org/lmsgraph/"
+DEFAULT_GRAPH = LMSG_NS
 
 
 @dataclass(frozen=True)

@@ -13,10 +13,10 @@ from pathlib import Path
 
 from lmsgraph.errors import DataError, UsageError
 from lmsgraph.headers import read_yaml_header
+from lmsgraph.prefixes import LMSG_NS
 from lmsgraph.resolve import Kind
 from lmsgraph.resources import data_dir
 
-LMSG_NS = "https://w3id.org/lmsgraph/"
 
 
 def _kind(name: str, description: str, roots: tuple[str, ...] = (), noun: str = "", mode: str = "term") -> Kind:

@@ -12,11 +12,10 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass
-from functools import cache, lru_cache
 
 from lmsgraph.errors import DataError, UnknownNameError, WrongKindError
+from lmsgraph.prefixes import LMSG_NS, compact_iri, sparql_prefixes
 
-LMSG_NS = "https://w3id.org/lmsgraph/"
 # The order in which mapped terms are listed: exact first.
 PREDICATE_ORDER = ("exactMatch", "closeMatch", "narrowMatch", "broadMatch", "relatedMatch")
 SKOS = "http://www.w3.org/2004/02/skos/core#"
@@ -31,38 +30,32 @@ PREFIX_ALIASES = {
     "ONCOTREE": "ONCOTREE", "UBERON": "UBERON", "CL": "CL", "HGNC": "HGNC", "NCBITAXON": "NCBITaxon",
 }
 
-INDEX_QUERY = """
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX oboInOwl: <http://www.geneontology.org/formats/oboInOwl#>
+INDEX_QUERY = sparql_prefixes("rdfs", "oboInOwl", "lmsg") + """
 SELECT ?term ?name ?how WHERE {
   { ?term rdfs:label ?name . BIND ("label" AS ?how) }
   UNION { ?term oboInOwl:hasExactSynonym ?name . BIND ("synonym" AS ?how) }
   UNION { ?term oboInOwl:hasRelatedSynonym ?name . BIND ("related synonym" AS ?how) }
-  FILTER (STRSTARTS(STR(?term), "https://w3id.org/lmsgraph/"))
+  FILTER (STRSTARTS(STR(?term), STR(lmsg:)))
 }
 """
 
 # The class hierarchy and the typed qualifier values, read once: a term's kinds are its
 # ancestors (and, for a qualifier value, its class), worked out in Python.
-HIERARCHY_QUERY = """
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX lmsg: <https://w3id.org/lmsgraph/>
+HIERARCHY_QUERY = sparql_prefixes("rdfs", "lmsg") + """
 SELECT ?term ?parent WHERE {
   { ?term rdfs:subClassOf ?parent . FILTER (isIRI(?parent)) }
   UNION { ?parent rdfs:subClassOf lmsg:QualifierValue . ?term a ?parent }
 }
 """
 
-TERM_QUERY = """
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+TERM_QUERY = sparql_prefixes("rdfs") + """
 SELECT ?term ?name ?ancestor WHERE {
   ?term rdfs:label ?name .
   OPTIONAL { { ?term rdfs:subClassOf+ ?ancestor } UNION { ?term a ?ancestor } FILTER (isIRI(?ancestor)) }
 }
 """
 
-MAPPINGS_QUERY = """
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+MAPPINGS_QUERY = sparql_prefixes("skos") + """
 SELECT ?term ?predicate ?code WHERE {
   VALUES ?predicate { skos:exactMatch skos:closeMatch skos:narrowMatch skos:broadMatch skos:relatedMatch }
   ?term ?predicate ?code .
@@ -102,36 +95,6 @@ class Match:
     code: str | None = None  # for a mapping: the external IRI
 
 
-@cache
-def external_prefixes() -> dict[str, str]:
-    """The schemes of the bundled SSSOM table: prefix -> namespace IRI."""
-    from lmsgraph.resources import mappings_file
-    from lmsgraph.sssom import read_sssom
-
-    return read_sssom(mappings_file()).curie_map
-
-
-@cache
-def _all_prefixes() -> tuple[tuple[str, str], ...]:
-    from lmsgraph.prefixes import PREFIXES
-
-    merged = {**PREFIXES, **external_prefixes()}
-    return tuple(sorted(merged.items(), key=lambda kv: (-len(kv[1]), kv[0])))
-
-
-@lru_cache(maxsize=65536)
-def curie(iri: str) -> str:
-    """The CURIE of an IRI under lmsgraph's prefixes and the mapped schemes' (``NCIT:C3158``), or the IRI.
-
-    >>> curie("http://purl.obolibrary.org/obo/MONDO_0005058"), curie("https://w3id.org/lmsgraph/Desmin")
-    ('MONDO:0005058', 'lmsg:Desmin')
-    """
-    for prefix, ns in _all_prefixes():
-        if iri.startswith(ns) and len(iri) > len(ns):
-            return f"{prefix}:{iri[len(ns):]}"
-    return iri
-
-
 def _key(prefix: str) -> str:
     return re.sub(r"[-_.\s]", "", prefix).upper()
 
@@ -148,6 +111,8 @@ def expand_external(text: str) -> str | None:
     canonical = PREFIX_ALIASES.get(_key(prefix))
     if canonical is None:
         return None
+    from lmsgraph.prefixes import external_prefixes
+
     namespace = external_prefixes().get(canonical)
     return namespace + local.strip() if namespace else None
 
@@ -216,7 +181,7 @@ class Resolver:
             return []
         label = min(row[1].value for row in rows)
         self._ancestors.setdefault(iri, frozenset(row[2].value for row in rows if row[2] is not None))
-        return [Match(iri, curie(iri), label, how, self.is_entity(iri))]
+        return [Match(iri, compact_iri(iri), label, how, self.is_entity(iri))]
 
     def _mappings(self) -> dict[str, list[tuple[str, str]]]:
         if self._mapped is None:
@@ -236,8 +201,8 @@ class Resolver:
         return self._labels
 
     def _match(self, iri: str, how: str, predicate: str | None = None, code: str | None = None) -> Match:
-        return Match(iri, curie(iri), self._labels.get(iri, ""), how, self.is_entity(iri),
-                     curie(predicate) if predicate else None, code)
+        return Match(iri, compact_iri(iri), self._labels.get(iri, ""), how, self.is_entity(iri),
+                     compact_iri(predicate) if predicate else None, code)
 
     def _by_code(self, code: str) -> list[Match]:
         rank = {SKOS + p: i for i, p in enumerate(PREDICATE_ORDER)}
@@ -325,7 +290,7 @@ class Resolver:
     def _describe(self, match: Match) -> str:
         """A term's label and its vocabulary: ``desmin, a smooth muscle antigen``."""
         above = self.ancestors(match.iri)
-        vocabularies = sorted(self._labels.get(a, curie(a)) for a in above
+        vocabularies = sorted(self._labels.get(a, compact_iri(a)) for a in above
                               if a in self._parents_of_feature() or a == ENTITY.roots[0])
         kind_text = f", {vocabularies[0]}" if vocabularies else ""
         return f"{match.label or match.curie}{kind_text}"
@@ -341,10 +306,10 @@ class Resolver:
         self._load()
         if kind is not None and kind.roots:
             names = [n for n, terms in self._index.items() if any(self.is_a(t, kind) for t, _ in terms)]
-            names += [curie(t) for t in self._labels if self.is_a(t, kind)]
+            names += [compact_iri(t) for t in self._labels if self.is_a(t, kind)]
             label = f"; did you mean one of these ({kind.noun} names closest to it):"
         else:
-            names = list(self._index) + [curie(t) for t in self._labels]
+            names = list(self._index) + [compact_iri(t) for t in self._labels]
             label = "; did you mean"
         close = difflib.get_close_matches(_normal(text), names, n=3, cutoff=0.6)
         if not close and ":" in text:

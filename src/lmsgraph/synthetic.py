@@ -15,9 +15,10 @@ import random
 from collections.abc import Iterator
 
 from lmsgraph.errors import UsageError
+from lmsgraph.prefixes import LMSG_NS
 
-SYNTHETIC_NS = "https://w3id.org/lmsgraph/synthetic/"
-_L = "https://w3id.org/lmsgraph/"
+SYNTHETIC_NS = LMSG_NS + "synthetic/"
+_L = LMSG_NS
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 _RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"

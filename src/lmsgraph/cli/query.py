@@ -7,9 +7,10 @@ from pathlib import Path
 import click
 
 from lmsgraph.cli import cli
+from lmsgraph.prefixes import LMSG_NS
 
 TABLE_FORMATS = ("table", "json", "csv", "tsv")
-DEFAULT_NAMED_GRAPH = "https://w3id.org/lmsgraph/"
+DEFAULT_NAMED_GRAPH = LMSG_NS
 
 
 def backend_options(fn):

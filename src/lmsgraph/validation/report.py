@@ -14,14 +14,13 @@ import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from lmsgraph.namespaces import compact_iri
+from lmsgraph.prefixes import DISPLAY_PREFIXES, SHAPES_NS, compact_iri
 
 if TYPE_CHECKING:
     from rdflib import Graph
     from rdflib.term import Node
 
-SH = "http://www.w3.org/ns/shacl#"
-SHAPES_NS = "https://w3id.org/lmsgraph/shapes/"
+SH = DISPLAY_PREFIXES["sh"]
 SEVERITIES = ("Violation", "Warning", "Info")
 FAIL_ON = ("violation", "warning", "info")
 CHECK_COMPONENT = SHAPES_NS + "SPARQLCheckComponent"
@@ -47,7 +46,7 @@ def render_term(term: "Node | None") -> str | None:
     from rdflib import BNode, Literal, URIRef
 
     if isinstance(term, URIRef):
-        return compact(str(term))
+        return compact_iri(str(term))
     if isinstance(term, BNode):
         return "[]"
     if isinstance(term, Literal):
@@ -98,28 +97,15 @@ class ValidationResult:
             "value": render_term(self.value),
             "message": self.message,
             "source_shape": render_term(self.source_shape),
-            "component": compact_component(self.component),
+            "component": compact_iri(self.component),
             "location": self.location,
         }
-
-
-def compact(iri: str) -> str:
-    """A CURIE for an IRI, knowing the shapes' and SHACL's namespaces as well as the graph's."""
-    for prefix, ns in (("lmsgsh", SHAPES_NS), ("sh", SH)):
-        if iri.startswith(ns) and len(iri) > len(ns):
-            return f"{prefix}:{iri[len(ns):]}"
-    return compact_iri(iri)
 
 
 def _is_bnode(term: object) -> bool:
     from rdflib import BNode
 
     return isinstance(term, BNode)
-
-
-def compact_component(iri: str) -> str:
-    """``sh:MinCountConstraintComponent`` for SHACL's components; the check component as a CURIE."""
-    return compact(iri)
 
 
 @dataclass(frozen=True)
@@ -188,14 +174,14 @@ class ValidationReport:
         ]
         for r in self.results:
             where = f"{r.location}: " if r.location else ""
-            head = f"{where}{(r.severity if r.severity in SEVERITIES else compact(r.severity)).upper()} {render_term(r.focus_node)}"
+            head = f"{where}{(r.severity if r.severity in SEVERITIES else compact_iri(r.severity)).upper()} {render_term(r.focus_node)}"
             if r.path is not None:
                 head += f" {r.path_text or render_term(r.path)}"
             if r.value is not None:
                 head += f" = {render_term(r.value)}"
             lines.append(head)
             lines.append(f"    {r.message}")
-            lines.append(f"    ({render_term(r.source_shape)}, {compact_component(r.component)})")
+            lines.append(f"    ({render_term(r.source_shape)}, {compact_iri(r.component)})")
         return "\n".join(lines) + "\n"
 
     def to_graph(self) -> "Graph":
@@ -208,7 +194,7 @@ class ValidationReport:
         graph = Graph()
         bind_prefixes(graph)
         graph.bind("sh", SH)
-        graph.bind("lmsgsh", "https://w3id.org/lmsgraph/shapes/")
+        graph.bind("lmsgsh", SHAPES_NS)
         report = BNode("report")
         graph.add((report, RDF.type, sh.ValidationReport))
         graph.add((report, sh.conforms, Literal(self.conforms)))

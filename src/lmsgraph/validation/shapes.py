@@ -8,10 +8,10 @@ from pathlib import Path
 
 from lmsgraph.errors import DataError, UsageError
 from lmsgraph.headers import read_yaml_header
+from lmsgraph.prefixes import SHAPES_NS
 from lmsgraph.resources import data_dir
 
 SHAPE_SETS = {"graph": ("terms.ttl", "graph.ttl"), "cases": ("terms.ttl", "cases.ttl")}
-SHAPES_NS = "https://w3id.org/lmsgraph/shapes/"
 SEVERITIES = ("Violation", "Warning", "Info")
 
 
