@@ -67,3 +67,31 @@ def test_the_cycle_finder_finds_a_cycle():
 
 def test_no_import_cycle_in_the_package():
     assert cycles(import_graph()) == []
+
+
+def test_the_lmsg_namespace_is_written_once():
+    """Code takes lmsgraph's namespaces from lmsgraph.prefixes; only docstrings (examples) spell them."""
+    spelled = []
+    for path in SRC.rglob("*.py"):
+        if path.name == "prefixes.py":
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        docstrings = {id(node.body[0].value) for node in ast.walk(tree)
+                      if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
+                      and node.body and isinstance(node.body[0], ast.Expr)
+                      and isinstance(node.body[0].value, ast.Constant)}
+        for node in ast.walk(tree):
+            if (isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings
+                    and "w3id.org/lmsgraph" in node.value):
+                spelled.append(f"{path.relative_to(SRC)}:{node.lineno}")
+    assert spelled == []
+
+
+def test_a_csv_cell_and_a_query_parameter_name_the_same_term():
+    """One resolver: a case record's cell resolves a name as a query parameter does."""
+    import lmsgraph
+    from lmsgraph.inputs import resolve_term
+
+    kg = lmsgraph.connect()
+    for name in ("liver", "desmin", "EBV-associated leiomyosarcoma", "inflammatory LMS", "retroperitoneum"):
+        assert resolve_term(name) == kg.resolver.resolve_one(name).iri, name

@@ -9,7 +9,6 @@ cell that cannot be read is reported with its row and column, all at once.
 from __future__ import annotations
 
 import csv
-import difflib
 import io
 import re
 from dataclasses import dataclass, field
@@ -109,34 +108,27 @@ def parse_data_file(graph: "Graph", path: Path) -> Located:
 
 
 @cache
-def _term_index() -> tuple[dict[str, tuple[str, ...]], tuple[str, ...]]:
-    """Lower-cased labels and synonyms of the graph's classes -> their IRIs."""
-    from rdflib import OWL, RDF, RDFS, Graph
+def _vocabulary_resolver():
+    """The query layer's resolver (:class:`lmsgraph.resolve.Resolver`) over the bundled
+    vocabularies, so that a cell names a term exactly as a query parameter would."""
+    import pyoxigraph
 
+    from lmsgraph.backends import OxigraphBackend
     from lmsgraph.graph import vocabulary_ntriples
-    from lmsgraph.namespaces import OBOINOWL
+    from lmsgraph.resolve import Resolver
 
-    graph = Graph().parse(data=vocabulary_ntriples(), format="nt")
-    index: dict[str, set[str]] = {}
-    related: dict[str, set[str]] = {}
-    for cls in graph.subjects(RDF.type, OWL.Class):
-        if not str(cls).startswith(LMSG_NS):
-            continue
-        for prop in (RDFS.label, OBOINOWL.hasExactSynonym):
-            for name in graph.objects(cls, prop):
-                index.setdefault(str(name).strip().lower(), set()).add(str(cls))
-        for name in graph.objects(cls, OBOINOWL.hasRelatedSynonym):
-            related.setdefault(str(name).strip().lower(), set()).add(str(cls))
-    # A related synonym (the sources' own "EBV-associated leiomyosarcoma") names a term only
-    # where no label or exact synonym has the same text.
-    for name, classes in related.items():
-        index.setdefault(name, classes)
-    frozen = {k: tuple(sorted(v)) for k, v in index.items()}
-    return frozen, tuple(sorted(frozen))
+    store = pyoxigraph.Store()
+    store.load(vocabulary_ntriples(), format=pyoxigraph.RdfFormat.N_TRIPLES)
+    return Resolver(OxigraphBackend(store))
 
 
 def resolve_term(text: str) -> str:
-    """The IRI of a term given as a CURIE, an IRI, a label or a synonym; :class:`ValueError` with suggestions if unknown."""
+    """The IRI of a term given as an IRI, a CURIE, a label, a synonym or an external code;
+    :class:`UnknownNameError` with suggestions if it names none, or several.
+
+    An IRI or a CURIE under lmsgraph's prefixes is taken as it is: the case shapes then say
+    whether it is a term of the right vocabulary, by row and column.
+    """
     from lmsgraph.namespaces import PREFIXES
 
     text = text.strip()
@@ -147,12 +139,13 @@ def resolve_term(text: str) -> str:
     prefix, sep, local = text.partition(":")
     if sep and prefix in PREFIXES and re.match(r"^[A-Za-z0-9_.-]+$", local):
         return PREFIXES[prefix] + local
-    index, names = _term_index()
-    found = index.get(text.lower())
-    if found is None:
-        close = difflib.get_close_matches(text.lower(), names, n=3, cutoff=0.6)
-        hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
-        raise UnknownNameError(f"{text!r} is not a label, synonym or CURIE of lmsgraph's vocabulary{hint}")
+    resolver = _vocabulary_resolver()
+    try:
+        matches = resolver.resolve(text)
+    except UnknownNameError:
+        raise UnknownNameError(f"{text!r} is not a label, synonym or CURIE of lmsgraph's vocabulary"
+                               f"{resolver.hint(text)}") from None
+    found = sorted({m.iri for m in matches})
     if len(found) > 1:
         raise UnknownNameError(f"{text!r} names several terms ({', '.join(found)}); use a CURIE")
     return found[0]
@@ -277,3 +270,21 @@ def read_cases_csv(graph: "Graph", path: Path) -> Located:
 
 def _split(cell: str) -> list[str]:
     return [part.strip() for part in cell.split(";") if part.strip()]
+
+
+def add_files(store, paths: list[Path]) -> None:
+    """Add data files to ``store``: Turtle and N-Triples straight into Oxigraph; JSON-LD, CSV case
+    records and SSSOM tables through their readers (every error names the file, line or row)."""
+    import pyoxigraph
+
+    from lmsgraph.store import DIRECT_SUFFIXES, load_into_store
+
+    for path in map(Path, paths):
+        if path.suffix.lower() in DIRECT_SUFFIXES:
+            load_into_store(store, path)
+            continue
+        from rdflib import Graph
+
+        graph = Graph()
+        parse_data_file(graph, path)
+        store.load(graph.serialize(format="nt", encoding="utf-8"), format=pyoxigraph.RdfFormat.N_TRIPLES)

@@ -249,24 +249,28 @@ class Resolver:
                 else:
                     matches = self._by_code(expanded)
             if not matches:
-                raise UnknownNameError(f"no term of the graph has the IRI {expanded}{self._hint(text, kind)}",
+                raise UnknownNameError(f"no term of the graph has the IRI {expanded}{self.hint(text, kind)}",
                                   field=field, value=name)
         else:
             self._load()
-            found = self._index.get(_normal(text), [])
+            found = set(self._index.get(_normal(text), []))
+            # A related synonym (a source's own looser term) names a term only where no label or
+            # exact synonym has the same text.
+            if any(how != "related synonym" for _, how in found):
+                found = {(term, how) for term, how in found if how != "related synonym"}
             order = {"label": 0, "synonym": 1, "related synonym": 2}
             matches = [self._match(term, how) for term, how in
-                       sorted(set(found), key=lambda th: (order.get(th[1], 3), th[0]))]
+                       sorted(found, key=lambda th: (order.get(th[1], 3), th[0]))]
             if not matches:
                 what = f"unknown name: no {kind.noun} has it" if kind and kind.roots else "unknown name"
-                raise UnknownNameError(f"{what}{self._hint(text, kind, always=bool(kind and kind.roots))}",
+                raise UnknownNameError(f"{what}{self.hint(text, kind, always=bool(kind and kind.roots))}",
                                   field=field, value=name)
         if kind is not None and kind.roots:
             wanted = [m for m in matches if self.is_a(m.iri, kind)]
             if not wanted:
                 self._load()
                 what = "; ".join(f"{m.curie} ({self._describe(m)})" for m in matches)
-                raise WrongKindError(f"names {what}, not {kind.description}{self._hint(text, kind, always=True)}",
+                raise WrongKindError(f"names {what}, not {kind.description}{self.hint(text, kind, always=True)}",
                                 field=field, value=name)
             matches = wanted
         return matches
@@ -301,7 +305,7 @@ class Resolver:
         feature, qualifier = LMSG_NS + "Feature", LMSG_NS + "QualifierValue"
         return {term for term, parents in (self._parents or {}).items() if feature in parents or qualifier in parents}
 
-    def _hint(self, text: str, kind: Kind | None = None, *, always: bool = False) -> str:
+    def hint(self, text: str, kind: Kind | None = None, *, always: bool = False) -> str:
         """``; did you mean ...?`` with the closest names, of the kind asked for if any."""
         self._load()
         if kind is not None and kind.roots:

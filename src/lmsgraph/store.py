@@ -52,24 +52,6 @@ def bundled_store(*, derived: bool = True, mappings: bool = True, files: list[Pa
     return store
 
 
-def add_files(store, paths: list[Path]) -> None:
-    """Add data files to ``store``: Turtle and N-Triples straight into Oxigraph; JSON-LD, CSV case
-    records and SSSOM tables through their readers (every error names the file, line or row)."""
-    import pyoxigraph
-
-    from lmsgraph.inputs import parse_data_file
-
-    for path in map(Path, paths):
-        if path.suffix.lower() in DIRECT_SUFFIXES:
-            load_into_store(store, path)
-            continue
-        from rdflib import Graph
-
-        graph = Graph()
-        parse_data_file(graph, path)
-        store.load(graph.serialize(format="nt", encoding="utf-8"), format=pyoxigraph.RdfFormat.N_TRIPLES)
-
-
 def graph_store(graph):
     """A new pyoxigraph store holding an rdflib ``graph``."""
     import pyoxigraph

@@ -55,7 +55,8 @@ def open_graph(backend, endpoint, named_graph, user, password, auth, timeout, da
         for path in data_files:
             parse_data_file(graph, _existing(path))
         return connect("rdflib", graph=graph)
-    from lmsgraph.store import add_files, bundled_store
+    from lmsgraph.inputs import add_files
+    from lmsgraph.store import bundled_store
 
     store = bundled_store()
     add_files(store, [_existing(p) for p in data_files])
