@@ -95,3 +95,22 @@ def test_a_csv_cell_and_a_query_parameter_name_the_same_term():
     kg = lmsgraph.connect()
     for name in ("liver", "desmin", "EBV-associated leiomyosarcoma", "inflammatory LMS", "retroperitoneum"):
         assert resolve_term(name) == kg.resolver.resolve_one(name).iri, name
+
+
+def test_the_curie_converter_agrees_with_the_curies_library():
+    """lmsgraph's converter gives what curies.Converter gives for the same prefix map, for every
+    IRI of the bundled graph (subjects, predicates, objects) and back."""
+    import curies
+
+    import lmsgraph
+    from lmsgraph.prefixes import converter
+
+    ours = converter()
+    reference = curies.Converter.from_prefix_map(ours.prefix_map)
+    iris = {str(t) for triple in lmsgraph.load() for t in triple if type(t).__name__ == "URIRef"}
+    assert len(iris) > 500
+    for iri in sorted(iris):
+        compact = ours.compress(iri, passthrough=True)
+        assert compact == reference.compress(iri, passthrough=True), iri
+        if compact != iri:
+            assert ours.expand(compact) == reference.expand(compact) == iri

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import Any, Protocol
 
 from lmsgraph.errors import EndpointError, QueryError, UsageError
-from lmsgraph.terms import Solutions, Term, from_oxigraph, from_rdflib, plain_datatype
+from lmsgraph.terms import Solutions, Term, from_oxigraph, from_rdflib, oxigraph_converter, plain_datatype
 
 __all__ = ["Backend", "OxigraphBackend", "RdflibBackend", "RemoteBackend", "Solutions", "Term", "bind_values"]
 
@@ -84,7 +84,8 @@ class OxigraphBackend:
             return Solutions("ask", [], [], bool(result))
         if isinstance(result, pyoxigraph.QuerySolutions):
             names = [v.value for v in result.variables]
-            return Solutions("select", names, [tuple(map(from_oxigraph, solution)) for solution in result])
+            convert = oxigraph_converter()
+            return Solutions("select", names, [tuple(map(convert, solution)) for solution in result])
         rows = [(from_oxigraph(t.subject), from_oxigraph(t.predicate), from_oxigraph(t.object)) for t in result]
         return Solutions("graph", ["subject", "predicate", "object"], rows)
 

@@ -37,10 +37,10 @@ def serialize_jsonld(graph: Graph) -> bytes:
     canonical = canonical_copy(graph)
     context = jsonld_context()
 
-    import curies
+    from lmsgraph.prefixes import Converter
 
     # Compacted with the context's own prefixes only: a CURIE under any other would not read back.
-    in_context = curies.Converter.from_prefix_map(context)
+    in_context = Converter(context)
 
     def node_id(term) -> str:
         return f"_:{term}" if isinstance(term, BNode) else in_context.compress(str(term), passthrough=True)

@@ -14,6 +14,7 @@ from lmsgraph.errors import DataError
 # IRIREF of N-Triples and SPARQL: no space, control characters, <>"{}|^`\ inside.
 _IRI = re.compile(r'^[A-Za-z][A-Za-z0-9+.-]*:[^\x00-\x20<>"{}|^`\\]*$')
 _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
+_ESCAPE_TABLE = str.maketrans(_ESCAPES)
 _LANG = re.compile(r"^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$")
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
@@ -28,7 +29,7 @@ def is_iri(value: str) -> bool:
 
 
 def iri(value: str) -> str:
-    """``<value>``; :class:`ValueError` if ``value`` is not an absolute IRI."""
+    """``<value>``; :class:`DataError` if ``value`` is not an absolute IRI."""
     if not is_iri(value):
         raise DataError(f"not an absolute IRI: {value!r}")
     return f"<{value}>"
@@ -40,7 +41,7 @@ def literal(lexical: str, datatype: str | None = None, lang: str | None = None) 
     >>> literal('say "hi"\\n}', lang="en")
     '"say \\\\"hi\\\\"\\\\n}"@en'
     """
-    body = '"' + "".join(_ESCAPES.get(ch, ch) for ch in lexical) + '"'
+    body = '"' + lexical.translate(_ESCAPE_TABLE) + '"'
     if lang:
         if not _LANG.match(lang):
             raise DataError(f"not a language tag: {lang!r}")

@@ -2,14 +2,16 @@
 
 Every backend reports terms as :class:`Term` (``iri``, ``literal`` or ``bnode``) inside
 :class:`Solutions`; :func:`from_oxigraph` and :func:`from_rdflib` are the one way to get a
-:class:`Term` from either library's terms, and :func:`literal_value` the one way from a
-literal to the Python value an answer shows.
+:class:`Term` from either library's terms, :func:`to_rdflib` the way back to rdflib, and
+:func:`literal_value` the one way from a literal to the Python value an answer shows.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from decimal import Decimal, InvalidOperation
 from typing import Any, NamedTuple
 
@@ -85,23 +87,23 @@ def literal_value(lexical: str, datatype: str | None) -> Any:
     return lexical
 
 
-_FROM_OXIGRAPH = None
+@cache
+def oxigraph_converter() -> Callable[[Any], Term | None]:
+    """The function :func:`from_oxigraph` applies, for converting many terms in a row."""
+    import pyoxigraph
+
+    by_type = {
+        pyoxigraph.NamedNode: lambda t: Term("iri", t.value),
+        pyoxigraph.Literal: lambda t: Term("literal", t.value, plain_datatype(t.datatype.value), t.language),
+        pyoxigraph.BlankNode: lambda t: Term("bnode", t.value),
+        type(None): lambda t: None,
+    }
+    return lambda t: by_type[type(t)](t)
 
 
 def from_oxigraph(term: Any) -> Term | None:
     """A pyoxigraph term (or None) as a :class:`Term`."""
-    global _FROM_OXIGRAPH
-    if _FROM_OXIGRAPH is None:
-        import pyoxigraph
-
-        by_type = {
-            pyoxigraph.NamedNode: lambda t: Term("iri", t.value),
-            pyoxigraph.Literal: lambda t: Term("literal", t.value, plain_datatype(t.datatype.value), t.language),
-            pyoxigraph.BlankNode: lambda t: Term("bnode", t.value),
-            type(None): lambda t: None,
-        }
-        _FROM_OXIGRAPH = lambda t: by_type[type(t)](t)  # noqa: E731
-    return _FROM_OXIGRAPH(term)
+    return oxigraph_converter()(term)
 
 
 def from_rdflib(term: Any) -> Term | None:
@@ -117,3 +119,19 @@ def from_rdflib(term: Any) -> Term | None:
     if isinstance(term, BNode):
         return Term("bnode", str(term))
     return Term("literal", str(term))
+
+
+def to_rdflib(term: Term | None) -> Any:
+    """A :class:`Term` as an rdflib term, its lexical form kept as it is (rdflib would otherwise
+    rewrite some, ``"04"^^xsd:integer`` as ``"4"``)."""
+    from rdflib import BNode, Literal, URIRef
+
+    if term is None:
+        return None
+    if term.kind == "iri":
+        return URIRef(term.value)
+    if term.kind == "bnode":
+        return BNode(term.value)
+    if term.lang:
+        return Literal(term.value, lang=term.lang)
+    return Literal(term.value, datatype=URIRef(term.datatype) if term.datatype else None, normalize=False)

@@ -30,7 +30,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from rdflib import RDF, RDFS, BNode, Graph, Literal, URIRef
+from rdflib import RDF, RDFS, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import SH, XSD
 
@@ -694,19 +694,11 @@ def lexical_conflict(store, compiled: list[Compiled], restore: dict) -> Compiled
 
 
 def to_rdflib(term):
-    """An Oxigraph term as an rdflib term."""
-    import pyoxigraph
+    """An Oxigraph term as an rdflib term, as stored."""
+    from lmsgraph.terms import from_oxigraph
+    from lmsgraph.terms import to_rdflib as term_to_rdflib
 
-    if term is None:
-        return None
-    if isinstance(term, pyoxigraph.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, pyoxigraph.BlankNode):
-        return BNode(term.value)
-    if term.language:
-        return Literal(term.value, lang=term.language)
-    # As stored: rdflib would otherwise rewrite some lexical forms ("2011-01-01"^^xsd:dateTime, "04"^^xsd:integer).
-    return Literal(term.value, datatype=URIRef(term.datatype.value), normalize=False)
+    return term_to_rdflib(from_oxigraph(term))
 
 
 _TEMPLATE = re.compile(r"\{[?$]([A-Za-z_][A-Za-z0-9_]*)\}")
