@@ -94,8 +94,7 @@ def ensure_venv() -> None:
 
 def install(extras: str) -> None:
     step(f"installing lmsgraph{extras} into {VENV}")
-    run([str(BIN / "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-         f".{extras}"], cwd=ROOT)
+    run([str(BIN / "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", f".{extras}"], cwd=ROOT)
 
 
 def main(argv: list[str]) -> int:
@@ -103,15 +102,14 @@ def main(argv: list[str]) -> int:
         print(__doc__)
         return 2
     job, rest = argv[0], argv[1:]
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 (run.py may be started by an older Python, and must say why it stops)
         sys.exit("run.py: lmsgraph needs Python 3.11 or newer")
     ensure_system(job)
     ensure_venv()
     if job == "main":
         install("")
         step("building the graph into build/")
-        return subprocess.call([str(BIN / "lmsgraph"), "build", "--out", str(ROOT / "build"), *rest],
-                               cwd=ROOT)
+        return subprocess.call([str(BIN / "lmsgraph"), "build", "--out", str(ROOT / "build"), *rest], cwd=ROOT)
     install("[test]")
     step("fetching the W3C SHACL core test suite (from pyshacl's source distribution on PyPI)")
     if subprocess.call([str(BIN / "python"), str(ROOT / "bench" / "shacl_w3c_suite.py"), "--fetch-only"], cwd=ROOT):

@@ -22,13 +22,47 @@ from pathlib import Path
 
 CACHE = Path(__file__).resolve().parent / ".cache"
 JAVA_DIR = Path("/usr/share/java")
-JENA_JARS = ("jena-base", "jena-core", "jena-arq", "jena-iri", "jena-shacl", "jena-cmds", "jena-dboe-base",
-             "jena-dboe-index", "jena-dboe-storage", "jena-dboe-trans-data", "jena-dboe-transaction", "jena-tdb",
-             "jena-tdb2", "jena-rdfconnection", "jena-shex")
-SUPPORT_JARS = ("commons-cli", "commons-codec", "commons-compress", "commons-csv", "commons-io", "commons-lang3",
-                "dexx.collection", "gson", "guava", "httpclient", "httpcore", "jackson-core", "jackson-databind",
-                "jackson-annotations", "jakarta.json-api", "jsonld-java", "protobuf", "thrift", "titanium-json-ld",
-                "slf4j-api", "slf4j-simple", "jcl-over-slf4j")
+JENA_JARS = (
+    "jena-base",
+    "jena-core",
+    "jena-arq",
+    "jena-iri",
+    "jena-shacl",
+    "jena-cmds",
+    "jena-dboe-base",
+    "jena-dboe-index",
+    "jena-dboe-storage",
+    "jena-dboe-trans-data",
+    "jena-dboe-transaction",
+    "jena-tdb",
+    "jena-tdb2",
+    "jena-rdfconnection",
+    "jena-shex",
+)
+SUPPORT_JARS = (
+    "commons-cli",
+    "commons-codec",
+    "commons-compress",
+    "commons-csv",
+    "commons-io",
+    "commons-lang3",
+    "dexx.collection",
+    "gson",
+    "guava",
+    "httpclient",
+    "httpcore",
+    "jackson-core",
+    "jackson-databind",
+    "jackson-annotations",
+    "jakarta.json-api",
+    "jsonld-java",
+    "protobuf",
+    "thrift",
+    "titanium-json-ld",
+    "slf4j-api",
+    "slf4j-simple",
+    "jcl-over-slf4j",
+)
 BUNDLES_FROM = "org/apache/jena/ext/xerces/"
 BUNDLES_TO = "xerces/"
 
@@ -44,8 +78,9 @@ def _apt_install(package: str) -> None:
     env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
     log(f"installing {package} with apt")
     subprocess.run([*prefix, "apt-get", "update", "-qq"], env=env, check=True)
-    subprocess.run([*prefix, "apt-get", "install", "-y", "-qq", "--no-install-recommends", package], env=env,
-                   check=True)
+    subprocess.run(
+        [*prefix, "apt-get", "install", "-y", "-qq", "--no-install-recommends", package], env=env, check=True
+    )
 
 
 def _message_bundles_jar() -> Path:
@@ -58,7 +93,7 @@ def _message_bundles_jar() -> Path:
         moved = 0
         for name in source.namelist():
             if name.startswith(BUNDLES_FROM) and name.endswith(".properties"):
-                out.writestr(BUNDLES_TO + name[len(BUNDLES_FROM):], source.read(name))
+                out.writestr(BUNDLES_TO + name[len(BUNDLES_FROM) :], source.read(name))
                 moved += 1
     if not moved:
         partial.unlink()
@@ -84,8 +119,9 @@ def jena_command() -> list[str]:
 
 
 def jena_version() -> str:
-    result = subprocess.run(["dpkg-query", "-W", "-f=${Version}", "libapache-jena-java"], capture_output=True,
-                            text=True)
+    result = subprocess.run(
+        ["dpkg-query", "-W", "-f=${Version}", "libapache-jena-java"], capture_output=True, text=True
+    )
     return result.stdout.strip() or "unknown version"
 
 

@@ -111,10 +111,16 @@ def cold_command(repeat: int) -> None:
     query = data_dir("queries") / "markers-of-entity.rq"
     entity = "https://w3id.org/lmsgraph/InflammatoryLeiomyosarcoma"
     commands = {
-        "bare pyoxigraph script": [sys.executable, "-c", BARE_SCRIPT, str(query), entity,
-                                   *map(str, ontology_files())],
-        "lmsgraph query": [*lmsgraph_command(), "query", "markers-of-entity", "--entity",
-                           "lmsg:InflammatoryLeiomyosarcoma", "--format", "tsv"],
+        "bare pyoxigraph script": [sys.executable, "-c", BARE_SCRIPT, str(query), entity, *map(str, ontology_files())],
+        "lmsgraph query": [
+            *lmsgraph_command(),
+            "query",
+            "markers-of-entity",
+            "--entity",
+            "lmsg:InflammatoryLeiomyosarcoma",
+            "--format",
+            "tsv",
+        ],
         # What the curies library would add to every start were it lmsgraph's CURIE converter
         # (lmsgraph.prefixes.Converter says why it is not).
         "python -c 'import curies'": [sys.executable, "-c", "import curies"],
@@ -179,7 +185,9 @@ def main(argv: list[str] | None = None) -> int:
         log(f"{n} synthetic cases: loading Oxigraph")
         store = bundled_store()
         if n:
-            store.bulk_load("\n".join(synthetic_ntriples(n, seed=args.seed)).encode(), format=pyoxigraph.RdfFormat.N_TRIPLES)
+            store.bulk_load(
+                "\n".join(synthetic_ntriples(n, seed=args.seed)).encode(), format=pyoxigraph.RdfFormat.N_TRIPLES
+            )
         kg = KnowledgeGraph(OxigraphBackend(store))
         kg.labels()  # the label index is read once per graph, before any timing
         rows = {}
@@ -194,33 +202,38 @@ def main(argv: list[str] | None = None) -> int:
                 for solution in store.query(text, substitutions=subs):
                     for term in solution:
                         _ = term
+
             bare_s = median_time(bare, args.repeat)
             api_s = median_time(lambda name=name, params=params: kg.query(name, **params), args.repeat)
             medians[(name, n)] = bare_s
             overheads.append(api_s / bare_s)
             rows[name] = [bare_s, api_s, None]
             runs[name] = (query.text, {k: RdflibBackend._native(v) for k, v in bindings.items()})
-        floors = {label: median_time(lambda text=text: list(store.query(text)), args.repeat)
-                  for label, text in FLOORS.items()}
+        floors = {
+            label: median_time(lambda text=text: list(store.query(text)), args.repeat) for label, text in FLOORS.items()
+        }
         # rdflib is loaded only after Oxigraph is timed: its million Python objects would
         # otherwise slow the Oxigraph runs through the garbage collector.
         if n <= args.rdflib_max_cases:
             log(f"{n} synthetic cases: loading rdflib")
-            graph = Graph().parse(data=store.dump(format=pyoxigraph.RdfFormat.N_TRIPLES,
-                                                  from_graph=pyoxigraph.DefaultGraph()).decode(), format="nt")
+            graph = Graph().parse(
+                data=store.dump(format=pyoxigraph.RdfFormat.N_TRIPLES, from_graph=pyoxigraph.DefaultGraph()).decode(),
+                format="nt",
+            )
             log(f"{n} synthetic cases: timing rdflib")
             for name, (text, bindings) in runs.items():
-                rows[name][2] = rdflib_median(graph, text, bindings, min(args.repeat, 3 if n < 10000 else 1),
-                                              args.rdflib_bound)
+                rows[name][2] = rdflib_median(
+                    graph, text, bindings, min(args.repeat, 3 if n < 10000 else 1), args.rdflib_bound
+                )
             del graph
         print(f"\n== bundled graph + {n:,} synthetic cases ({len(store):,} triples); medians of {args.repeat} runs, ms")
         print(f"{'query':<36} {'bare':>9} {'api':>9} {'api/bare':>9} {'rdflib':>9} {'rdflib/ox':>10}")
         for name, (bare_s, api_s, rd) in rows.items():
             ratio = f"{rd / bare_s:.1f}x" if rd is not None else "-"
-            print(f"{name:<36} {ms(bare_s):>9} {ms(api_s):>9} {api_s / bare_s:>8.2f}x {ms(rd):>9} {ratio:>10}",
-                  flush=True)
-        print("floor, one GROUP BY with no join: "
-              + "; ".join(f"{label} {ms(s)}" for label, s in floors.items()))
+            print(
+                f"{name:<36} {ms(bare_s):>9} {ms(api_s):>9} {api_s / bare_s:>8.2f}x {ms(rd):>9} {ratio:>10}", flush=True
+            )
+        print("floor, one GROUP BY with no join: " + "; ".join(f"{label} {ms(s)}" for label, s in floors.items()))
         kg = store = None  # the next size starts from free memory
         gc.collect()
 
@@ -235,8 +248,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  worst {worst:.2f}x")
     largest = max(args.sizes)
     slow = {name: medians[(name, largest)] for name in queries if medians[(name, largest)] >= 0.1}
-    print(f"\nqueries at 100 ms or more with {largest:,} cases: "
-          + (", ".join(f"{name} {ms(s)}" for name, s in slow.items()) or "none"))
+    print(
+        f"\nqueries at 100 ms or more with {largest:,} cases: "
+        + (", ".join(f"{name} {ms(s)}" for name, s in slow.items()) or "none")
+    )
     cold_command(args.cold_repeat)
     return 0
 

@@ -36,6 +36,7 @@ CACHE = Path(__file__).resolve().parent / ".cache"
 PYSHACL_SDIST = "pyshacl==0.40.1"
 SUITE_IN_SDIST = "test/resources/sht_tests/core/"
 
+
 def fetch() -> Path:
     """The core suite from pyshacl's source distribution, unpacked under bench/.cache."""
     target = CACHE / "w3c-shacl-core"
@@ -44,15 +45,29 @@ def fetch() -> Path:
     CACHE.mkdir(exist_ok=True)
     with tempfile.TemporaryDirectory(dir=CACHE) as tmp:
         print(f"[bench] pip download --no-binary :all: --no-deps {PYSHACL_SDIST}", file=sys.stderr)
-        subprocess.run([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--no-binary", ":all:",
-                        "--dest", tmp, PYSHACL_SDIST], check=True)
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "download",
+                "--quiet",
+                "--no-deps",
+                "--no-binary",
+                ":all:",
+                "--dest",
+                tmp,
+                PYSHACL_SDIST,
+            ],
+            check=True,
+        )
         (archive,) = Path(tmp).glob("pyshacl-*.tar.gz")
         unpacked = Path(tmp) / "core"
         with tarfile.open(archive) as tar:
             for member in tar.getmembers():
                 inner = member.name.split("/", 1)[-1]
                 if member.isfile() and inner.startswith(SUITE_IN_SDIST) and inner.endswith(".ttl"):
-                    dest = unpacked / inner[len(SUITE_IN_SDIST):]
+                    dest = unpacked / inner[len(SUITE_IN_SDIST) :]
                     dest.parent.mkdir(parents=True, exist_ok=True)
                     dest.write_bytes(tar.extractfile(member).read())
         unpacked.rename(target)
@@ -82,8 +97,15 @@ def run_peer(case, peer: str, jena: list[str] | None):
     if peer == "jena":
         argv = [*jena, "validate", "--shapes", str(case.shapes), "--data", str(case.data)]
     else:
-        argv = [sys.executable, "-c", PYRUDOF_SCRIPT, str(case.data), str(case.shapes),
-                case.data.resolve().as_uri(), case.shapes.resolve().as_uri()]
+        argv = [
+            sys.executable,
+            "-c",
+            PYRUDOF_SCRIPT,
+            str(case.data),
+            str(case.shapes),
+            case.data.resolve().as_uri(),
+            case.shapes.resolve().as_uri(),
+        ]
     try:
         done = subprocess.run(argv, capture_output=True, text=True, timeout=120)
     except subprocess.TimeoutExpired:
@@ -97,8 +119,9 @@ def run_peer(case, peer: str, jena: list[str] | None):
             graph.parse(data=done.stdout, format="turtle")
     except Exception as exc:  # a report that does not parse is an answer to show, not to hide
         return Outcome(case.name, peer, "error", detail=f"report does not parse: {exc}")
-    reports = list(graph.subjects(URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
-                                  URIRef(SH + "ValidationReport")))
+    reports = list(
+        graph.subjects(URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), URIRef(SH + "ValidationReport"))
+    )
     if len(reports) != 1:
         return Outcome(case.name, peer, "error", detail=f"{len(reports)} validation reports")
     conforms = graph.value(reports[0], URIRef(SH + "conforms"))
@@ -113,8 +136,12 @@ def main(argv: list[str] | None = None) -> int:
     where.add_argument("--suite", type=Path, help="folder holding the core suite's manifest.ttl")
     where.add_argument("--fetch", action="store_true", help="use pyshacl's copy of the suite, from PyPI")
     where.add_argument("--fetch-only", action="store_true", help="fetch pyshacl's copy of the suite and stop")
-    parser.add_argument("--engine", action="append", choices=("compiled", "pyshacl", "auto", "jena", "pyrudof"),
-                        help="engines to run (default: lmsgraph's three; jena and pyrudof on request)")
+    parser.add_argument(
+        "--engine",
+        action="append",
+        choices=("compiled", "pyshacl", "auto", "jena", "pyrudof"),
+        help="engines to run (default: lmsgraph's three; jena and pyrudof on request)",
+    )
     parser.add_argument("--verbose", action="store_true", help="print every test's outcome")
     args = parser.parse_args(argv)
 
@@ -130,8 +157,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     suite = fetch() if args.fetch else args.suite
     cases = load_cases(suite / "manifest.ttl")
-    own = (suite / "manifest.ttl").resolve() == (Path(__file__).resolve().parent.parent / "tests" / "shacl" /
-                                                  "manifest.ttl")
+    own = (suite / "manifest.ttl").resolve() == (
+        Path(__file__).resolve().parent.parent / "tests" / "shacl" / "manifest.ttl"
+    )
     KNOWN = SUITE_KNOWN if own else W3C_KNOWN
     engines = args.engine or ["compiled", "pyshacl", "auto"]
     print(f"{len(cases)} tests from {suite}")
@@ -144,14 +172,20 @@ def main(argv: list[str] | None = None) -> int:
         from peers import ensure_pyrudof
 
         ensure_pyrudof()
-    outcomes = {engine: {c.name: (run_peer(c, engine, jena) if engine in ("jena", "pyrudof") else run_case(c, engine))
-                         for c in cases} for engine in engines}
+    outcomes = {
+        engine: {
+            c.name: (run_peer(c, engine, jena) if engine in ("jena", "pyrudof") else run_case(c, engine)) for c in cases
+        }
+        for engine in engines
+    }
     failed = False
     for engine in engines:
         tally = Counter(o.status for o in outcomes[engine].values())
         used = Counter(o.used for o in outcomes[engine].values() if o.used)
-        print(f"\n{engine}: {tally['pass']} pass, {tally['declined']} declined, {tally['wrong']} wrong, "
-              f"{tally['error']} errors" + (f" (engines used: {dict(sorted(used.items()))})" if engine == "auto" else ""))
+        print(
+            f"\n{engine}: {tally['pass']} pass, {tally['declined']} declined, {tally['wrong']} wrong, "
+            f"{tally['error']} errors" + (f" (engines used: {dict(sorted(used.items()))})" if engine == "auto" else "")
+        )
         for name, o in outcomes[engine].items():
             known = KNOWN.get(engine, {}).get(name)
             if o.status in ("wrong", "error"):
@@ -163,9 +197,14 @@ def main(argv: list[str] | None = None) -> int:
             elif args.verbose:
                 print(f"  {o.status:8} {name}" + (f": {o.detail}" if o.detail else ""))
     if "auto" in outcomes and "pyshacl" in outcomes:
-        lost = [name for name, o in outcomes["pyshacl"].items()
-                if o.status == "pass" and outcomes["auto"][name].status != "pass"]
-        print(f"\ndefault engine fails {len(lost)} test(s) that pyshacl passes" + (f": {', '.join(lost)}" if lost else ""))
+        lost = [
+            name
+            for name, o in outcomes["pyshacl"].items()
+            if o.status == "pass" and outcomes["auto"][name].status != "pass"
+        ]
+        print(
+            f"\ndefault engine fails {len(lost)} test(s) that pyshacl passes" + (f": {', '.join(lost)}" if lost else "")
+        )
         failed = failed or bool(lost)
     return 1 if failed else 0
 

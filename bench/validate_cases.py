@@ -86,7 +86,7 @@ def run_engine(argv: list[str], *, stdout_to: Path | None, timeout: float, memor
     if proc.returncode not in (0, 1):
         lines = [line for line in err.strip().splitlines() if line.strip()]
         memory = [line for line in lines if "memory" in line.lower()]
-        how = (f"killed by signal {-proc.returncode}" if proc.returncode < 0 else f"exit {proc.returncode}")
+        how = f"killed by signal {-proc.returncode}" if proc.returncode < 0 else f"exit {proc.returncode}"
         if memory and memory_limit:
             return seconds, peak, f"{how}, out of memory at the {memory_limit / 2**30:.0f} GB limit: {memory[0][:120]}"
         return seconds, peak, f"{how}: {(memory or lines or ['no message'])[-1][:160]}"
@@ -111,8 +111,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--engines", nargs="+", choices=ENGINES, default=list(ENGINES))
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--error-rate", type=float, default=0.05)
-    parser.add_argument("--pyshacl-max", type=int, default=10000,
-                        help="largest size pyshacl runs at (100k cases took it 52 minutes)")
+    parser.add_argument(
+        "--pyshacl-max", type=int, default=10000, help="largest size pyshacl runs at (100k cases took it 52 minutes)"
+    )
     parser.add_argument("--memory-limit", type=float, default=16.0, help="GB of address space for pyrudof")
     parser.add_argument("--timeout", type=float, default=3600.0, help="seconds any one engine may take")
     args = parser.parse_args(argv)
@@ -153,8 +154,18 @@ def main(argv: list[str] | None = None) -> int:
                     continue
                 stdout_to, limit = None, None
                 if engine == "lmsgraph":
-                    argv = [str(BIN / "lmsgraph"), "validate", str(cases), "--shapes", "cases", "--format", "ttl",
-                            "--out", str(report), "--no-progress"]
+                    argv = [
+                        str(BIN / "lmsgraph"),
+                        "validate",
+                        str(cases),
+                        "--shapes",
+                        "cases",
+                        "--format",
+                        "ttl",
+                        "--out",
+                        str(report),
+                        "--no-progress",
+                    ]
                 elif engine == "pyshacl":
                     argv = [str(BIN / "pyshacl"), "-s", str(shapes), "-f", "turtle", "-o", str(report), str(data)]
                 elif engine == "jena":
@@ -171,15 +182,24 @@ def main(argv: list[str] | None = None) -> int:
                 keys = report_keys(report)
                 if engine == "lmsgraph":
                     reference = keys
-                same = "-" if reference is None else ("yes" if keys == reference else
-                                                      f"NO ({sum((keys - reference).values())} extra, "
-                                                      f"{sum((reference - keys).values())} missing)")
+                same = (
+                    "-"
+                    if reference is None
+                    else (
+                        "yes"
+                        if keys == reference
+                        else f"NO ({sum((keys - reference).values())} extra, "
+                        f"{sum((reference - keys).values())} missing)"
+                    )
+                )
                 rows.append((n, engine, seconds, peak, sum(keys.values()), same))
                 log(f"{n} cases: {engine} {seconds:.2f} s, {peak:.0f} MB, {sum(keys.values())} results, same: {same}")
 
     print("Validation of synthetic case records against the case shapes, end to end, one process per engine")
     print("(" + "; ".join(f"{k}: {v}" for k, v in versions.items()) + ")")
-    print(f"{'cases':>8}  {'engine':<9} {'seconds':>8} {'cases/s':>9} {'peak MB':>8} {'results':>8}  same results as lmsgraph")
+    print(
+        f"{'cases':>8}  {'engine':<9} {'seconds':>8} {'cases/s':>9} {'peak MB':>8} {'results':>8}  same results as lmsgraph"
+    )
     for n, engine, seconds, peak, results, same in rows:
         if results is None:
             timing = f"{seconds:>8.2f} {'':>9} {peak:>8.0f}" if seconds is not None else f"{'':>8} {'':>9} {'':>8}"

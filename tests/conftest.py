@@ -32,8 +32,9 @@ def curated() -> Graph:
 @pytest.fixture(scope="session")
 def virtuoso(tmp_path_factory):
     """A Virtuoso server on loopback holding the bundled graph, pushed with the Graph Store Protocol."""
-    from lmsgraph.push import DEFAULT_GRAPH, push
     from support import virtuoso as server
+
+    from lmsgraph.push import DEFAULT_GRAPH, push
 
     running = server.start(tmp_path_factory.mktemp("virtuoso"))
     try:

@@ -13,8 +13,8 @@ from rdflib import RDF, RDFS, Literal, URIRef
 
 import lmsgraph
 from lmsgraph.namespaces import LMSG
-from lmsgraph.queries import catalogue
 from lmsgraph.prefixes import compact_iri
+from lmsgraph.queries import catalogue
 from lmsgraph.stats import instances
 
 SLOTS = (LMSG.CoreSlot, LMSG.QualifierSlot, LMSG.WordingSlot, LMSG.EvidenceSlot)
@@ -68,7 +68,7 @@ def profile_blocks(text: str) -> dict[str, str]:
     blocks = {}
     for i, line in enumerate(lines):
         if line.startswith("        evidence: ") and "; claim lmsg:" in line:
-            blocks[line.rsplit("; claim ", 1)[1]] = "\n".join(lines[i - 2:i + 1])
+            blocks[line.rsplit("; claim ", 1)[1]] = "\n".join(lines[i - 2 : i + 1])
     return blocks
 
 
@@ -85,7 +85,10 @@ def test_every_value_of_every_claim_appears_in_its_profile(graph, slots, kg):
         claims = [c for c in claims if c in instances(graph, LMSG.Claim)]
         assert set(blocks) == set(by_claim) == {compact_iri(str(c)) for c in claims}
         for claim in claims:
-            block, entry = blocks[compact_iri(str(claim))], json.dumps(by_claim[compact_iri(str(claim))], ensure_ascii=False)
+            block, entry = (
+                blocks[compact_iri(str(claim))],
+                json.dumps(by_claim[compact_iri(str(claim))], ensure_ascii=False),
+            )
             for prop, value in claim_values(graph, slots, claim):
                 if prop == LMSG.aboutEntity:  # the profile's own subject, named at its head
                     assert value == entity and text.startswith(f"{text_of(graph, value)} ({compact_iri(str(value))})")
@@ -96,11 +99,17 @@ def test_every_value_of_every_claim_appears_in_its_profile(graph, slots, kg):
                     checked += 1
                     continue
                 shown = text_of(graph, value)
-                assert shown in block, f"{compact_iri(str(claim))}: {compact_iri(str(prop))} {shown!r} is missing from\n{block}"
+                assert shown in block, (
+                    f"{compact_iri(str(claim))}: {compact_iri(str(prop))} {shown!r} is missing from\n{block}"
+                )
                 if isinstance(value, URIRef):
                     assert compact_iri(str(value)) in entry or value == RDFS.subClassOf, (claim, prop, value)
                 else:
-                    assert json.dumps(str(value), ensure_ascii=False)[1:-1] in entry or shown in entry, (claim, prop, value)
+                    assert json.dumps(str(value), ensure_ascii=False)[1:-1] in entry or shown in entry, (
+                        claim,
+                        prop,
+                        value,
+                    )
                 checked += 1
             if graph.value(claim, LMSG.frequency) is None:
                 assert "frequency: not stated by the source" in block
@@ -115,8 +124,10 @@ def test_every_citation_of_a_profile_is_listed_in_full(kg):
         record = profile.citations[iri]
         assert f"    [{n}] {record.full()}" in text
     case_report = profile.citations["https://w3id.org/lmsgraph/article-inflammatory-leiomyosarcoma-head-neck-2021"]
-    assert case_report.full() == ("Inflammatory leiomyosarcoma of the head and neck: Case report. Int J Surg Case Rep. "
-                                  "2021;82:105907. PMID 33934064. doi:10.1016/j.ijscr.2021.105907.")
+    assert case_report.full() == (
+        "Inflammatory leiomyosarcoma of the head and neck: Case report. Int J Surg Case Rep. "
+        "2021;82:105907. PMID 33934064. doi:10.1016/j.ijscr.2021.105907."
+    )
 
 
 CLAIM_QUERIES = sorted(name for name, q in catalogue().items() if " ?claim " in q.text.split("WHERE")[0] + " ")
@@ -196,9 +207,16 @@ def test_the_citations_query_gives_the_full_reference(kg):
     rows = {r["citation"]: r for r in kg.citations("EBV-associated smooth muscle tumour")}
     bonatti = rows["lmsg:article-bonatti-2005"]
     assert (bonatti["authors"], bonatti["journal"], bonatti["year"], bonatti["volume"], bonatti["pages"]) == (
-        "Bonatti H; Hoefer D; Rogatsch H; Margreiter R; Larcher C; Antretter H", "Transplant Proc", 2005, "37", "1839-44")
-    assert bonatti["reference"].startswith("Bonatti H, Hoefer D, Rogatsch H, Margreiter R, Larcher C, Antretter H. "
-                                           "Successful management of recurrent Epstein-Barr virus-associated")
+        "Bonatti H; Hoefer D; Rogatsch H; Margreiter R; Larcher C; Antretter H",
+        "Transplant Proc",
+        2005,
+        "37",
+        "1839-44",
+    )
+    assert bonatti["reference"].startswith(
+        "Bonatti H, Hoefer D, Rogatsch H, Margreiter R, Larcher C, Antretter H. "
+        "Successful management of recurrent Epstein-Barr virus-associated"
+    )
     assert bonatti["citation"].display == "Bonatti et al. 2005, Transplant Proc"
     table = kg.citations("EBV-associated smooth muscle tumour").render("table")
     assert "Bonatti et al. 2005, Transplant Proc" in table and "lmsg:article-bonatti-2005" not in table

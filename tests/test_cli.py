@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
+
 from click.testing import CliRunner
+from conftest import ONTOLOGY
 
 from lmsgraph.cli import cli, main
-
-from conftest import ONTOLOGY
 
 
 def run(args, **kwargs):
@@ -52,7 +52,7 @@ def test_format_check_passes_on_the_repository():
 
 def test_bad_turtle_gives_exit_2_with_file_and_line(tmp_path, capsys):
     bad = tmp_path / "bad.ttl"
-    bad.write_text("@prefix lmsg: <https://w3id.org/lmsgraph/> .\n\nlmsg:a lmsg:p \"unterminated .\n")
+    bad.write_text('@prefix lmsg: <https://w3id.org/lmsgraph/> .\n\nlmsg:a lmsg:p "unterminated .\n')
     assert main(["format", "--check", str(bad)]) == 2
     err = capsys.readouterr().err
     assert str(bad) in err and "Turtle syntax error" in err
@@ -63,12 +63,16 @@ def test_build_writes_every_export(tmp_path, capsys):
     assert main(["build", "--out", str(tmp_path / "out")]) == 0
     out = capsys.readouterr().out
     assert "OWL 2 DL profile: yes" in out and "HermiT: consistent" in out
-    assert ("SHACL (graph shapes, compiled engine): passes (no violation allowed); 0 violations, 0 warnings, 0 infos; "
-            "sh:conforms true") in out
-    assert ("SHACL (cases shapes, compiled engine): passes (no violation allowed); 0 violations, 1 warnings, 0 infos; "
-            "sh:conforms false") in out
+    assert (
+        "SHACL (graph shapes, compiled engine): passes (no violation allowed); 0 violations, 0 warnings, 0 infos; "
+        "sh:conforms true"
+    ) in out
+    assert (
+        "SHACL (cases shapes, compiled engine): passes (no violation allowed); 0 violations, 1 warnings, 0 infos; "
+        "sh:conforms false"
+    ) in out
     assert "Markers of inflammatory leiomyosarcoma" in out and "  has marker desmin\n" in out
-    assert "polarity: absent; frequency: usually; certainty: stated; wording: \"usually not for desmin\"" in out
+    assert 'polarity: absent; frequency: usually; certainty: stated; wording: "usually not for desmin"' in out
     assert "in group: immunoreactive for smooth muscle actin, desmin and/or caldesmon" in out
     assert "conventional leiomyosarcoma: has site liver" in out and "lesion role: metastatic lesion" in out
     names = sorted(p.name for p in (tmp_path / "out").iterdir())

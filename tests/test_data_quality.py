@@ -6,6 +6,7 @@ import csv
 import re
 
 import pytest
+from conftest import CURATED_FILES, ONTOLOGY, SHARED_REFERENCE
 from rdflib import OWL, RDF, RDFS, Literal, URIRef
 
 from lmsgraph.canonical import canonical_turtle
@@ -13,16 +14,28 @@ from lmsgraph.graph import curated_graph, parse_turtle
 from lmsgraph.namespaces import DEFINITION, LMSG
 from lmsgraph.stats import instances, subclasses
 
-from conftest import CURATED_FILES, ONTOLOGY, SHARED_REFERENCE
-
 QUALIFIER_VOCABULARIES = {
-    LMSG.polarity: LMSG.Polarity, LMSG.frequency: LMSG.Frequency, LMSG.degree: LMSG.Degree,
-    LMSG.distribution: LMSG.Distribution, LMSG.grade: LMSG.Grade, LMSG.unit: LMSG.Unit,
-    LMSG.certainty: LMSG.Certainty, LMSG.evidenceBasis: LMSG.EvidenceBasis, LMSG.lesionRole: LMSG.LesionRole,
+    LMSG.polarity: LMSG.Polarity,
+    LMSG.frequency: LMSG.Frequency,
+    LMSG.degree: LMSG.Degree,
+    LMSG.distribution: LMSG.Distribution,
+    LMSG.grade: LMSG.Grade,
+    LMSG.unit: LMSG.Unit,
+    LMSG.certainty: LMSG.Certainty,
+    LMSG.evidenceBasis: LMSG.EvidenceBasis,
+    LMSG.lesionRole: LMSG.LesionRole,
     LMSG.variability: LMSG.Variability,
 }
-TERM_LINKS = (LMSG.feature, LMSG.condition, LMSG.imagingModality, LMSG.imagingSequence,
-              LMSG.siteQualifier, LMSG.exampleSite, LMSG.outcome, LMSG.doesNotNecessarilyIndicate)
+TERM_LINKS = (
+    LMSG.feature,
+    LMSG.condition,
+    LMSG.imagingModality,
+    LMSG.imagingSequence,
+    LMSG.siteQualifier,
+    LMSG.exampleSite,
+    LMSG.outcome,
+    LMSG.doesNotNecessarilyIndicate,
+)
 
 
 @pytest.mark.parametrize("path", CURATED_FILES, ids=lambda p: p.name)
@@ -37,7 +50,8 @@ def test_every_file_parses(path):
 @pytest.mark.parametrize("path", CURATED_FILES, ids=lambda p: p.name)
 def test_curated_files_are_canonical(path):
     assert path.read_bytes() == canonical_turtle(curated_graph([path])), (
-        f"{path.name} is not in canonical form; fix with: lmsgraph format ontology/{path.name}")
+        f"{path.name} is not in canonical form; fix with: lmsgraph format ontology/{path.name}"
+    )
 
 
 def _declared_terms(g):
@@ -48,7 +62,7 @@ def _declared_terms(g):
 def test_every_class_and_property_has_one_english_label_and_a_definition(curated):
     problems = []
     for term in _declared_terms(curated):
-        labels = [l for l in curated.objects(term, RDFS.label) if isinstance(l, Literal) and l.language == "en"]
+        labels = [x for x in curated.objects(term, RDFS.label) if isinstance(x, Literal) and x.language == "en"]
         if len(labels) != 1:
             problems.append(f"{term}: {len(labels)} English rdfs:label values; give it exactly one")
         definitions = [d for d in curated.objects(term, DEFINITION) if isinstance(d, Literal) and d.language == "en"]
@@ -59,8 +73,11 @@ def test_every_class_and_property_has_one_english_label_and_a_definition(curated
 
 def test_every_named_individual_has_a_label_or_is_a_claim_or_observation(curated):
     quiet = instances(curated, LMSG.Claim) | set(curated.subjects(RDF.type, LMSG.CaseObservation))
-    problems = [f"{i}: no rdfs:label; add one" for i in curated.subjects(RDF.type, OWL.NamedIndividual)
-                if i not in quiet and curated.value(i, RDFS.label) is None]
+    problems = [
+        f"{i}: no rdfs:label; add one"
+        for i in curated.subjects(RDF.type, OWL.NamedIndividual)
+        if i not in quiet and curated.value(i, RDFS.label) is None
+    ]
     assert not problems, "\n".join(sorted(problems))
 
 
@@ -74,8 +91,10 @@ def test_every_claim_is_complete_and_drawn_from_the_vocabularies(graph):
     claims = sorted(instances(graph, LMSG.Claim))
     assert len(claims) >= 100
     for claim in claims:
+
         def say(msg):
             problems.append(f"{claim}: {msg}")
+
         entity = graph.value(claim, LMSG.aboutEntity)
         if entity not in entities:
             say(f"lmsg:aboutEntity {entity} is not a disease entity; point it at a class below lmsg:DiseaseEntity")
@@ -110,8 +129,7 @@ def test_every_claim_is_complete_and_drawn_from_the_vocabularies(graph):
 
 
 def test_claims_about_a_case_agree_with_its_record(graph):
-    compared = (LMSG.feature, LMSG.imagingModality, LMSG.imagingSequence, LMSG.degree, LMSG.distribution,
-                LMSG.polarity)
+    compared = (LMSG.feature, LMSG.imagingModality, LMSG.imagingSequence, LMSG.degree, LMSG.distribution, LMSG.polarity)
     problems = []
     pairs = list(graph.subject_objects(LMSG.observedInCase))
     assert pairs, "no claim points at a case record"
@@ -119,8 +137,10 @@ def test_claims_about_a_case_agree_with_its_record(graph):
         wanted = {p: graph.value(claim, p) for p in compared}
         observations = list(graph.objects(case, LMSG.hasObservation))
         if not any(all(graph.value(o, p) == v for p, v in wanted.items()) for o in observations):
-            problems.append(f"{claim}: no observation of {case} has the same feature and qualifiers; "
-                            "add it to ontology/cases.ttl or correct the claim")
+            problems.append(
+                f"{claim}: no observation of {case} has the same feature and qualifiers; "
+                "add it to ontology/cases.ttl or correct the claim"
+            )
     assert not problems, "\n".join(problems)
 
 
@@ -137,8 +157,10 @@ def test_every_entity_has_a_definition_source_and_a_parent(graph):
 # ---- external identifiers --------------------------------------------------------------
 
 OBO_IRI = re.compile(r"^http://purl\.obolibrary\.org/obo/([A-Za-z]+)_([A-Za-z0-9]+)$")
-CURIE_IN_TEXT = re.compile(r"\b(NCIT|MONDO|DOID|UBERON|HGNC|CL|NCBITaxon|Orphanet|UMLS|ONCOTREE|ICDO|ICDO-T|RO|IAO)"
-                           r":([A-Za-z0-9./]+)")
+CURIE_IN_TEXT = re.compile(
+    r"\b(NCIT|MONDO|DOID|UBERON|HGNC|CL|NCBITaxon|Orphanet|UMLS|ONCOTREE|ICDO|ICDO-T|RO|IAO)"
+    r":([A-Za-z0-9./]+)"
+)
 
 
 DOI_IN_TEXT = re.compile(r"\bdoi:(10\.\S+?)(?=[\s;,]|\.?$)", re.IGNORECASE)
@@ -178,7 +200,8 @@ def test_every_external_identifier_was_verified(graph):
     unknown = sorted(_used_identifiers(graph) - set(known))
     assert not unknown, (
         "identifiers not in ontology/provenance/reference-identifiers.tsv or verified-here.tsv "
-        f"(verify each in a public source and record where): {unknown}")
+        f"(verify each in a public source and record where): {unknown}"
+    )
 
 
 def test_identifier_status_is_recorded_for_plausible_citations(graph):
@@ -198,4 +221,5 @@ def test_vendored_reference_table_matches_the_shared_one():
         pytest.skip(f"no shared reference table at {SHARED_REFERENCE} to compare with")
     vendored = (ONTOLOGY / "provenance" / "reference-identifiers.tsv").read_bytes()
     assert vendored == SHARED_REFERENCE.read_bytes(), (
-        f"ontology/provenance/reference-identifiers.tsv is out of date; copy {SHARED_REFERENCE} over it")
+        f"ontology/provenance/reference-identifiers.tsv is out of date; copy {SHARED_REFERENCE} over it"
+    )

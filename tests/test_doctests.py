@@ -10,8 +10,7 @@ import pytest
 
 import lmsgraph
 
-MODULES = sorted(m.name for m in pkgutil.walk_packages(lmsgraph.__path__, "lmsgraph.")
-                 if m.name != "lmsgraph.__main__")
+MODULES = sorted(m.name for m in pkgutil.walk_packages(lmsgraph.__path__, "lmsgraph.") if m.name != "lmsgraph.__main__")
 
 
 @pytest.mark.parametrize("name", ["lmsgraph", *MODULES])

@@ -49,8 +49,16 @@ def test_the_builtin_raises_are_gone():
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call):
                 name = ast.unparse(node.exc.func)
-                if name in {"ValueError", "RuntimeError", "KeyError", "TypeError", "LookupError", "OSError",
-                            "Exception", "NotImplementedError"}:
+                if name in {
+                    "ValueError",
+                    "RuntimeError",
+                    "KeyError",
+                    "TypeError",
+                    "LookupError",
+                    "OSError",
+                    "Exception",
+                    "NotImplementedError",
+                }:
                     bare.append(f"{path.relative_to(SRC)}:{node.lineno} {name}")
     assert bare == []
 

@@ -21,7 +21,7 @@ RAPPER_FORMAT = {"ttl": "turtle", "rdfxml": "rdfxml", "nt": "ntriples"}
 @pytest.fixture(scope="module")
 def exported(graph, tmp_path_factory):
     folder = tmp_path_factory.mktemp("exports")
-    return {fmt: path for fmt, path in zip(FORMATS, write_exports(graph, folder))}
+    return {fmt: path for fmt, path in zip(FORMATS, write_exports(graph, folder), strict=True)}
 
 
 @pytest.mark.parametrize("fmt", list(FORMATS))
@@ -33,8 +33,10 @@ def test_export_round_trips_to_an_isomorphic_graph(graph, exported, fmt):
 
 @pytest.mark.parametrize("fmt", list(FORMATS))
 def test_export_is_deterministic_across_processes(exported, fmt):
-    code = ("import sys, lmsgraph; from lmsgraph.export import serialize; "
-            f"sys.stdout.buffer.write(serialize(lmsgraph.load(), {fmt!r}))")
+    code = (
+        "import sys, lmsgraph; from lmsgraph.export import serialize; "
+        f"sys.stdout.buffer.write(serialize(lmsgraph.load(), {fmt!r}))"
+    )
     outputs = set()
     for seed in ("1", "2"):
         env = dict(os.environ, PYTHONHASHSEED=seed)
@@ -44,8 +46,9 @@ def test_export_is_deterministic_across_processes(exported, fmt):
 
 @pytest.mark.parametrize("fmt", ["ttl", "rdfxml", "nt"])
 def test_rapper_parses_the_export(graph, exported, fmt):
-    proc = subprocess.run(["rapper", "-i", RAPPER_FORMAT[fmt], "-c", str(exported[fmt])],
-                          capture_output=True, text=True, check=False)
+    proc = subprocess.run(
+        ["rapper", "-i", RAPPER_FORMAT[fmt], "-c", str(exported[fmt])], capture_output=True, text=True, check=False
+    )
     assert proc.returncode == 0, proc.stderr
     count = re.search(r"returned (\d+) triples", proc.stderr)
     assert count, proc.stderr

@@ -25,14 +25,18 @@ RESTRICTIONS = (LMSG.condition, LMSG.comparator, LMSG.lesionRole, LMSG.siteQuali
 
 def restricted(graph, claim) -> bool:
     """A claim whose plain edge would say more than the claim: restricted, hedged, or from one case."""
-    return (any(graph.value(claim, p) is not None for p in RESTRICTIONS)
-            or graph.value(claim, LMSG.certainty) not in (None, LMSG.Stated)
-            or (claim, LMSG.evidenceBasis, LMSG.SingleCaseReport) in graph)
+    return (
+        any(graph.value(claim, p) is not None for p in RESTRICTIONS)
+        or graph.value(claim, LMSG.certainty) not in (None, LMSG.Stated)
+        or (claim, LMSG.evidenceBasis, LMSG.SingleCaseReport) in graph
+    )
 
 
 def edge_of(graph, claim):
     entity, feature = graph.value(claim, LMSG.aboutEntity), graph.value(claim, LMSG.feature)
-    relation = LMSG.lacksFeature if graph.value(claim, LMSG.polarity) == LMSG.Absent else graph.value(claim, LMSG.relation)
+    relation = (
+        LMSG.lacksFeature if graph.value(claim, LMSG.polarity) == LMSG.Absent else graph.value(claim, LMSG.relation)
+    )
     return entity, relation, feature
 
 
@@ -67,7 +71,9 @@ def test_absent_claim_gives_lacks_feature_not_the_positive_edge(graph):
 
 
 def test_derivation_on_a_small_graph():
-    g = Graph().parse(format="turtle", data="""
+    g = Graph().parse(
+        format="turtle",
+        data="""
         @prefix lmsg: <https://w3id.org/lmsgraph/> .
         lmsg:c1 lmsg:aboutEntity lmsg:E ; lmsg:relation lmsg:hasSite ; lmsg:feature lmsg:S ; lmsg:polarity lmsg:Present .
         lmsg:c2 lmsg:aboutEntity lmsg:E ; lmsg:relation lmsg:hasMarker ; lmsg:feature lmsg:M ; lmsg:polarity lmsg:Absent .
@@ -78,7 +84,8 @@ def test_derivation_on_a_small_graph():
         lmsg:c5 lmsg:aboutEntity lmsg:E ; lmsg:relation lmsg:hasBehaviour ; lmsg:feature lmsg:B ; lmsg:polarity lmsg:Present ;
                 lmsg:certainty lmsg:Stated .
         lmsg:g1 lmsg:aboutEntity lmsg:E .
-    """)
+    """,
+    )
     assert derive_edges(g) == 3
     assert (LMSG.E, LMSG.hasBehaviour, LMSG.B) in g
     assert (LMSG.E, LMSG.hasSite, LMSG.L) not in g and (LMSG.E, LMSG.hasPrognosis, LMSG.P) not in g

@@ -55,8 +55,13 @@ STATEMENTS = [
     (ILMS, LMSG.MalePredilection, {}, RADIOPAEDIA, WHO5),
     (ILMS, LMSG.Histopathology, {}, RADIOPAEDIA, WHO5),
     (ILMS, LMSG.Immunohistochemistry, {}, RADIOPAEDIA, WHO5),
-    (ILMS, LMSG.GrowingDeepSoftTissueMass, {"frequency": LMSG.MostCases, "variability": LMSG.InconstantDuration},
-     RADIOPAEDIA, None),
+    (
+        ILMS,
+        LMSG.GrowingDeepSoftTissueMass,
+        {"frequency": LMSG.MostCases, "variability": LMSG.InconstantDuration},
+        RADIOPAEDIA,
+        None,
+    ),
     (ILMS, LMSG.InflammatorySymptoms, {"frequency": LMSG.SomeCases}, RADIOPAEDIA, WHO5),
     (ILMS, LMSG.NeoplasticSmoothMuscleCells, {"grade": LMSG.LowGrade}, RADIOPAEDIA, WHO5),
     (ILMS, LMSG.LymphoplasmacyticInfiltrate, {}, RADIOPAEDIA, WHO5),
@@ -82,14 +87,29 @@ STATEMENTS = [
     (ILMS, LMSG.SmoothMuscleActin, {"polarity": LMSG.Present, "frequency": None}, RADIOPAEDIA, WHO5),
     (ILMS, LMSG.Desmin, {"polarity": LMSG.Present, "frequency": None}, RADIOPAEDIA, WHO5),
     (ILMS, LMSG.Caldesmon, {"polarity": LMSG.Present, "frequency": None}, RADIOPAEDIA, WHO5),
-    (ILMS, LMSG.NearHaploidGenotype, {"relation": LMSG.hasGeneticFeature, "frequency": LMSG.Characteristic},
-     RADIOPAEDIA, WHO5),
-    (ILMS, LMSG.NearHaploidGenotype, {"relation": LMSG.hasPathogeneticFeature, "certainty": LMSG.Considered},
-     RADIOPAEDIA, WHO5),
+    (
+        ILMS,
+        LMSG.NearHaploidGenotype,
+        {"relation": LMSG.hasGeneticFeature, "frequency": LMSG.Characteristic},
+        RADIOPAEDIA,
+        WHO5,
+    ),
+    (
+        ILMS,
+        LMSG.NearHaploidGenotype,
+        {"relation": LMSG.hasPathogeneticFeature, "certainty": LMSG.Considered},
+        RADIOPAEDIA,
+        WHO5,
+    ),
     (ILMS, LMSG.LymphoidInfiltrate, {"variability": LMSG.VariableComposition}, RADIOPAEDIA, WHO5),
     (ILMS, LMSG.HistiocyticXanthomatousInfiltrate, {"variability": LMSG.VariableComposition}, RADIOPAEDIA, WHO5),
-    (ILMS, LMSG.TumourSize, {"variability": LMSG.VariableSize, "evidenceBasis": LMSG.ReportedExamples,
-                             "frequency": None}, RADIOPAEDIA, WHO5),
+    (
+        ILMS,
+        LMSG.TumourSize,
+        {"variability": LMSG.VariableSize, "evidenceBasis": LMSG.ReportedExamples, "frequency": None},
+        RADIOPAEDIA,
+        WHO5,
+    ),
     (ILMS, LMSG.RelationToFasciaeAndMuscles, {"condition": LMSG.SoftTissue}, RADIOPAEDIA, None),
     (ILMS, LMSG.Metastasis, {"frequency": LMSG.SomeCases}, RADIOPAEDIA, None),
     (ILMS, LMSG.FollowUpAndPrognosis, {}, RADIOPAEDIA, None),
@@ -104,7 +124,13 @@ STATEMENTS = [
     (LMS, LMSG.NeoplasticSpindleCells, {}, WHO_LIVER, WHO4),
     (CONVENTIONAL, LMSG.Liver, {"frequency": None, "lesionRole": LMSG.MetastaticLesion}, WHO_LIVER, WHO4),
     (CONVENTIONAL, LMSG.Metastasis, {"frequency": LMSG.AlmostAlways, "condition": LMSG.Liver}, WHO_LIVER, WHO4),
-    (HEPATIC, LMSG.SearchForPrimaryTumour, {"frequency": LMSG.Always, "exampleSite": LMSG.Retroperitoneum}, WHO_LIVER, WHO4),
+    (
+        HEPATIC,
+        LMSG.SearchForPrimaryTumour,
+        {"frequency": LMSG.Always, "exampleSite": LMSG.Retroperitoneum},
+        WHO_LIVER,
+        WHO4,
+    ),
     (EBV_SMT, LMSG.Liver, {"lesionRole": LMSG.PrimaryLesion}, WHO_LIVER, WHO4),
     (EBV_SMT, LMSG.EpsteinBarrVirus, {}, WHO_LIVER, WHO4),
     (EBV_SMT, LMSG.Immunosuppression, {}, WHO_LIVER, WHO4),
@@ -113,10 +139,25 @@ STATEMENTS = [
     (EBV_SMT, LMSG.HIVInfection, {}, WHO_LIVER, WHO4),
     (EBV_SMT, LMSG.AIDS, {}, WHO_LIVER, WHO4),
     (EBV_SMT, LMSG.OrganTransplantation, {"frequency": LMSG.Usually}, WHO_LIVER, WHO4),
-    (EBV_SMT, LMSG.DonorDerivedCells, {"siteQualifier": LMSG.Allograft, "condition": LMSG.LiverTransplantation,
-                                       "certainty": LMSG.Reported, "frequency": None}, WHO_LIVER, TIMMONS),
-    (EBV_SMT, LMSG.RecipientDerivedCells, {"siteQualifier": LMSG.ExtragraftSite, "certainty": LMSG.Reported,
-                                           "frequency": None}, WHO_LIVER, TIMMONS),
+    (
+        EBV_SMT,
+        LMSG.DonorDerivedCells,
+        {
+            "siteQualifier": LMSG.Allograft,
+            "condition": LMSG.LiverTransplantation,
+            "certainty": LMSG.Reported,
+            "frequency": None,
+        },
+        WHO_LIVER,
+        TIMMONS,
+    ),
+    (
+        EBV_SMT,
+        LMSG.RecipientDerivedCells,
+        {"siteQualifier": LMSG.ExtragraftSite, "certainty": LMSG.Reported, "frequency": None},
+        WHO_LIVER,
+        TIMMONS,
+    ),
     (EBV_SMT, LMSG.LessDifferentiatedMorphology, {"frequency": LMSG.Typically, "comparator": LMS}, WHO_LIVER, WHO4),
     (EBV_SMT, LMSG.OvalToSpindledMesenchymalCells, {}, WHO_LIVER, WHO4),
     (EBV_SMT, LMSG.SmoothMuscleActin, {"polarity": LMSG.Present}, WHO_LIVER, WHO4),
@@ -129,8 +170,11 @@ STATEMENTS = [
 ]
 
 
-@pytest.mark.parametrize("entity,feature,qualifiers,source,publication", STATEMENTS,
-                         ids=[f"{e.split('/')[-1]}-{f.split('/')[-1]}" for e, f, *_ in STATEMENTS])
+@pytest.mark.parametrize(
+    "entity,feature,qualifiers,source,publication",
+    STATEMENTS,
+    ids=[f"{e.split('/')[-1]}-{f.split('/')[-1]}" for e, f, *_ in STATEMENTS],
+)
 def test_source_statement_is_a_cited_claim(graph, entity, feature, qualifiers, source, publication):
     claim = one_claim(graph, entity, feature, **qualifiers)
     assert (claim, LMSG.source, source) in graph
@@ -160,10 +204,16 @@ def test_numbers_are_data_not_prose(graph):
 
 
 def test_who_criteria_carry_their_edition(graph):
-    criteria = [c for c in graph.subjects(LMSG.aboutEntity, ILMS) if (c, RDF.type, LMSG.DiagnosticCriterionClaim) in graph]
+    criteria = [
+        c for c in graph.subjects(LMSG.aboutEntity, ILMS) if (c, RDF.type, LMSG.DiagnosticCriterionClaim) in graph
+    ]
     assert {graph.value(c, LMSG.feature) for c in criteria} == {
-        LMSG.AtypicalEosinophilicSpindleCells, LMSG.MitoticActivity, LMSG.LymphoidInfiltrate,
-        LMSG.HistiocyticXanthomatousInfiltrate, LMSG.SmoothMuscleAntigen}
+        LMSG.AtypicalEosinophilicSpindleCells,
+        LMSG.MitoticActivity,
+        LMSG.LymphoidInfiltrate,
+        LMSG.HistiocyticXanthomatousInfiltrate,
+        LMSG.SmoothMuscleAntigen,
+    }
     sets = {graph.value(c, LMSG.inCriteriaSet) for c in criteria}
     assert len(sets) == 1
     (criteria_set,) = sets
@@ -191,10 +241,16 @@ def test_hedged_and_conditional_prognosis(graph):
 
 
 def test_imaging_findings_by_modality_and_sequence(graph):
-    mri = {(graph.value(c, LMSG.imagingSequence), graph.value(c, LMSG.feature), graph.value(c, LMSG.degree),
-            graph.value(c, LMSG.distribution))
-           for c in graph.subjects(LMSG.imagingModality, LMSG.MagneticResonanceImaging)
-           if (c, RDF.type, LMSG.ImagingClaim) in graph}
+    mri = {
+        (
+            graph.value(c, LMSG.imagingSequence),
+            graph.value(c, LMSG.feature),
+            graph.value(c, LMSG.degree),
+            graph.value(c, LMSG.distribution),
+        )
+        for c in graph.subjects(LMSG.imagingModality, LMSG.MagneticResonanceImaging)
+        if (c, RDF.type, LMSG.ImagingClaim) in graph
+    }
     assert mri == {
         (None, LMSG.LobulatedContour, None, None),
         (LMSG.T1Weighted, LMSG.Hyperintensity, LMSG.Mild, None),
@@ -202,8 +258,11 @@ def test_imaging_findings_by_modality_and_sequence(graph):
         (LMSG.DiffusionWeighted, LMSG.RestrictedDiffusion, LMSG.Moderate, None),
         (LMSG.ContrastEnhancedT1, LMSG.ContrastEnhancement, None, LMSG.Diffuse),
     }
-    ct = {graph.value(c, LMSG.feature) for c in graph.subjects(LMSG.imagingModality, LMSG.ComputedTomography)
-          if (c, RDF.type, LMSG.ImagingClaim) in graph}
+    ct = {
+        graph.value(c, LMSG.feature)
+        for c in graph.subjects(LMSG.imagingModality, LMSG.ComputedTomography)
+        if (c, RDF.type, LMSG.ImagingClaim) in graph
+    }
     assert ct == {LMSG.WellCircumscribedMargin, LMSG.ContrastEnhancement}
     for c in graph.subjects(RDF.type, LMSG.ImagingClaim):
         assert graph.value(c, LMSG.evidenceBasis) == LMSG.SingleCaseReport
@@ -213,17 +272,34 @@ def test_imaging_findings_by_modality_and_sequence(graph):
 def test_radiology_report_elements(graph):
     report = [c for c in graph.subjects(LMSG.aboutEntity, ILMS) if (c, RDF.type, LMSG.RadiologyReportClaim) in graph]
     assert {graph.value(c, LMSG.feature) for c in report} == {
-        LMSG.ReportForm, LMSG.ReportLocation, LMSG.ReportSize, LMSG.ReportMargins, LMSG.RelationToOrgansAndViscera,
-        LMSG.RelationToFasciaeAndMuscles, LMSG.RelationToNervesAndVessels}
+        LMSG.ReportForm,
+        LMSG.ReportLocation,
+        LMSG.ReportSize,
+        LMSG.ReportMargins,
+        LMSG.RelationToOrgansAndViscera,
+        LMSG.RelationToFasciaeAndMuscles,
+        LMSG.RelationToNervesAndVessels,
+    }
     # "in soft tissues" restricts the fasciae item, so it yields no plain edge; the others do.
     assert set(graph.objects(ILMS, LMSG.reportShouldDescribe)) == {
-        LMSG.ReportForm, LMSG.ReportLocation, LMSG.ReportSize, LMSG.ReportMargins, LMSG.RelationToOrgansAndViscera,
-        LMSG.RelationToNervesAndVessels}
+        LMSG.ReportForm,
+        LMSG.ReportLocation,
+        LMSG.ReportSize,
+        LMSG.ReportMargins,
+        LMSG.RelationToOrgansAndViscera,
+        LMSG.RelationToNervesAndVessels,
+    }
 
 
 def test_hierarchy(graph):
-    for variant in (ILMS, LMSG.EpithelioidLeiomyosarcoma, LMSG.MyxoidLeiomyosarcoma,
-                    LMSG.GranularCellLeiomyosarcoma, HEPATIC, CONVENTIONAL):
+    for variant in (
+        ILMS,
+        LMSG.EpithelioidLeiomyosarcoma,
+        LMSG.MyxoidLeiomyosarcoma,
+        LMSG.GranularCellLeiomyosarcoma,
+        HEPATIC,
+        CONVENTIONAL,
+    ):
         assert (variant, RDFS.subClassOf, LMS) in graph
     assert (LMS, RDFS.subClassOf, LMSG.SmoothMuscleTumour) in graph
     assert (EBV_SMT, RDFS.subClassOf, LMSG.SmoothMuscleTumour) in graph
@@ -283,8 +359,10 @@ def test_hedges_and_restrictions_are_data(graph):
     assert graph.value(one_claim(graph, ILMS, LMSG.Adolescents), LMSG.certainty) == LMSG.Reported
     pathogenesis = one_claim(graph, ILMS, LMSG.NearHaploidGenotype, relation=LMSG.hasPathogeneticFeature)
     assert graph.value(pathogenesis, LMSG.certainty) == LMSG.Considered
-    assert graph.value(one_claim(graph, ILMS, LMSG.NearHaploidGenotype, relation=LMSG.hasGeneticFeature),
-                       RDFS.comment) is None, "the hedge is a claim of its own, not a comment"
+    assert (
+        graph.value(one_claim(graph, ILMS, LMSG.NearHaploidGenotype, relation=LMSG.hasGeneticFeature), RDFS.comment)
+        is None
+    ), "the hedge is a claim of its own, not a comment"
     multifocal = one_claim(graph, EBV_SMT, LMSG.Multifocality)
     assert graph.value(multifocal, LMSG.doesNotNecessarilyIndicate) == LMSG.Metastasis
     for infiltrate in (LMSG.LymphoidInfiltrate, LMSG.HistiocyticXanthomatousInfiltrate):
@@ -303,7 +381,9 @@ def test_no_frequency_where_the_source_gives_none(graph):
     for feature in (LMSG.UnknownEtiology, LMSG.Malignant, LMSG.VeryRare, LMSG.MalePredilection):
         for claim in claims(graph, ILMS, feature):
             assert graph.value(claim, LMSG.frequency) is None, claim
-    assert not set(graph.subjects(LMSG.frequency, LMSG.Possible)) & set(graph.subjects(RDF.type, LMSG.ClinicalSettingClaim))
+    assert not set(graph.subjects(LMSG.frequency, LMSG.Possible)) & set(
+        graph.subjects(RDF.type, LMSG.ClinicalSettingClaim)
+    )
 
 
 def test_reference_markers_link_the_same_work_wherever_they_are_printed(graph):
@@ -324,9 +404,13 @@ def test_reference_markers_link_the_same_work_wherever_they_are_printed(graph):
 
 
 def test_criteria_sets_say_how_their_criteria_combine(graph):
-    combined = {s: graph.value(s, LMSG.criteriaCombination) for s in graph.subjects(RDF.type, LMSG.DiagnosticCriteriaSet)}
-    assert combined == {LMSG["criteria-inflammatory-leiomyosarcoma-who-5th-edition"]: LMSG.CombinationNotStated,
-                        LMSG["criteria-ebv-smooth-muscle-tumour-who-digestive-4th-edition"]: LMSG.EachSufficient}
+    combined = {
+        s: graph.value(s, LMSG.criteriaCombination) for s in graph.subjects(RDF.type, LMSG.DiagnosticCriteriaSet)
+    }
+    assert combined == {
+        LMSG["criteria-inflammatory-leiomyosarcoma-who-5th-edition"]: LMSG.CombinationNotStated,
+        LMSG["criteria-ebv-smooth-muscle-tumour-who-digestive-4th-edition"]: LMSG.EachSufficient,
+    }
 
 
 def test_definitions_say_only_what_their_sources_say(graph):
@@ -351,7 +435,7 @@ def subclasses_below_vocabularies(graph):
 
 
 def test_records_say_nothing_unverified_about_each_other(graph):
-    for s, p, o in graph.triples((None, RDFS.comment, None)):
+    for s, _p, o in graph.triples((None, RDFS.comment, None)):
         if "same patient" in str(o):
             assert "not been verified" in str(o), s
 
@@ -360,13 +444,14 @@ WORD = re.compile(r"[a-z0-9]+")
 BIBLIOGRAPHIC = {DCTERMS.title, LMSG.authors, LMSG.journal, LMSG.pages, LMSG.volume, LMSG.issue, LMSG.publisher}
 
 
-@pytest.mark.skipif(not SOURCES.is_dir(), reason="the source documents are kept in ../shared/sources, "
-                                                   "which is not beside this checkout")
+@pytest.mark.skipif(
+    not SOURCES.is_dir(), reason="the source documents are kept in ../shared/sources, which is not beside this checkout"
+)
 def test_no_literal_copies_eight_words_of_a_source(graph):
     grams = set()
     for path in sorted(SOURCES.glob("*.txt")):
         words = WORD.findall(path.read_text(encoding="utf-8").lower())
-        grams |= {tuple(words[i:i + 8]) for i in range(len(words) - 7)}
+        grams |= {tuple(words[i : i + 8]) for i in range(len(words) - 7)}
     assert len(grams) > 500
     copied = []
     citations = instances(graph, LMSG.Citation)
@@ -376,6 +461,6 @@ def test_no_literal_copies_eight_words_of_a_source(graph):
         if p == RDFS.label and s in citations:  # a record's label is its short reference
             continue
         words = WORD.findall(str(o).lower())
-        if any(tuple(words[i:i + 8]) in grams for i in range(len(words) - 7)):
+        if any(tuple(words[i : i + 8]) in grams for i in range(len(words) - 7)):
             copied.append(f"{s} {p}: {o}")
     assert not copied, "rewrite in our own words:\n" + "\n".join(copied)

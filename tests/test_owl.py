@@ -41,24 +41,30 @@ def test_hermit_classifies_through_the_logical_definition(graph):
 
 
 def test_hermit_detects_an_inconsistency():
-    broken = Graph().parse(format="turtle", data="""
+    broken = Graph().parse(
+        format="turtle",
+        data="""
         @prefix ex: <https://example.org/> .
         @prefix owl: <http://www.w3.org/2002/07/owl#> .
         ex:A a owl:Class . ex:B a owl:Class ; owl:disjointWith ex:A .
         ex:x a owl:NamedIndividual , ex:A , ex:B .
-    """)
+    """,
+    )
     assert not reason(broken).consistent
 
 
 def test_profile_checker_rejects_a_non_dl_graph():
-    broken = Graph().parse(format="turtle", data="""
+    broken = Graph().parse(
+        format="turtle",
+        data="""
         @prefix ex: <https://example.org/> .
         @prefix owl: <http://www.w3.org/2002/07/owl#> .
         @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
         <https://example.org/o> a owl:Ontology .
         ex:p a owl:DatatypeProperty .
         ex:x a owl:NamedIndividual ; ex:p "2020"^^xsd:gYear .
-    """)
+    """,
+    )
     report = check_dl_profile(broken)
     assert not report.in_profile
     assert any("gYear" in v for v in report.violations)

@@ -6,30 +6,37 @@ import subprocess
 import sys
 import zipfile
 
+from conftest import REPO
 from rdflib import OWL
 
 import lmsgraph
 from lmsgraph.namespaces import ONTOLOGY_IRI
 from lmsgraph.resources import DATA_KINDS, data_dir
 
-from conftest import REPO
-
 
 def test_import_is_cheap():
-    code = ("import sys, lmsgraph; heavy = [m for m in ('rdflib', 'pyoxigraph', 'owlready2', 'pyshacl', 'yaml') "
-            "if m in sys.modules]; print(','.join(heavy))")
+    code = (
+        "import sys, lmsgraph; heavy = [m for m in ('rdflib', 'pyoxigraph', 'owlready2', 'pyshacl', 'yaml') "
+        "if m in sys.modules]; print(','.join(heavy))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert out == "", f"import lmsgraph pulled in heavy modules: {out}"
 
 
 def test_wheel_contains_the_data_files(tmp_path):
-    subprocess.run([sys.executable, "-m", "build", "--wheel", "--outdir", str(tmp_path), str(REPO)],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "build", "--wheel", "--outdir", str(tmp_path), str(REPO)],
+        check=True,
+        capture_output=True,
+    )
     wheel = next(tmp_path.glob("lmsgraph-*.whl"))
     names = set(zipfile.ZipFile(wheel).namelist())
     for kind in DATA_KINDS:
-        expected = {f"lmsgraph/data/{kind}/{p.relative_to(REPO / kind).as_posix()}"
-                    for p in (REPO / kind).rglob("*") if p.is_file()}
+        expected = {
+            f"lmsgraph/data/{kind}/{p.relative_to(REPO / kind).as_posix()}"
+            for p in (REPO / kind).rglob("*")
+            if p.is_file()
+        }
         assert expected, f"the repository has no {kind} files"
         missing = expected - names
         assert not missing, f"{kind} files missing from {wheel.name}: {sorted(missing)}"
@@ -44,7 +51,8 @@ def test_installed_data_matches_the_repository():
                 copy = installed / source.relative_to(REPO / kind)
                 assert copy.is_file(), f"{copy} is missing; reinstall with `python3 run.py test`"
                 assert copy.read_bytes() == source.read_bytes(), (
-                    f"{copy} differs from {source}; reinstall with `python3 run.py test`")
+                    f"{copy} differs from {source}; reinstall with `python3 run.py test`"
+                )
 
 
 def test_version_agrees_with_ontology_and_pyproject(graph):
@@ -63,5 +71,6 @@ def test_load_returns_the_whole_graph(graph):
     assert counts.claims >= 100
     assert counts.citations == 12
     assert counts.case_records == 2
-    assert counts.mappings == sum(1 for line in (REPO / "ontology" / "mappings.sssom.tsv").read_text().splitlines()
-                                  if line.startswith("lmsg:"))
+    assert counts.mappings == sum(
+        1 for line in (REPO / "ontology" / "mappings.sssom.tsv").read_text().splitlines() if line.startswith("lmsg:")
+    )

@@ -77,8 +77,14 @@ def test_external_code_names_several_entities_with_status(store):
     }
 
 
-HOSTILE = ['lmsg:X" } ; DROP ALL ; #', "lmsg:X }\n SELECT * WHERE { ?s ?p ?o }", "lmsg:X#comment",
-           "http://example.org/a b", "lmsg:X>{", "'\"}}\n#"]
+HOSTILE = [
+    'lmsg:X" } ; DROP ALL ; #',
+    "lmsg:X }\n SELECT * WHERE { ?s ?p ?o }",
+    "lmsg:X#comment",
+    "http://example.org/a b",
+    "lmsg:X>{",
+    "'\"}}\n#",
+]
 
 
 @pytest.mark.parametrize("value", HOSTILE)

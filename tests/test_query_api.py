@@ -12,8 +12,7 @@ from rdflib.compare import isomorphic
 
 import lmsgraph
 from lmsgraph.api import Resource, Table
-from lmsgraph.errors import DataError, UsageError
-from lmsgraph.errors import UnknownNameError, WrongKindError
+from lmsgraph.errors import DataError, UnknownNameError, UsageError, WrongKindError
 from lmsgraph.store import bundled_store
 
 
@@ -22,20 +21,23 @@ def kg():
     return lmsgraph.connect()
 
 
-@pytest.mark.parametrize("name, expected", [
-    ("inflammatory leiomyosarcoma", "lmsg:InflammatoryLeiomyosarcoma"),       # label
-    ("Inflammatory  LMS", "lmsg:InflammatoryLeiomyosarcoma"),                 # synonym, case and spaces
-    ("lmsg:MyxoidLeiomyosarcoma", "lmsg:MyxoidLeiomyosarcoma"),               # CURIE
-    ("https://w3id.org/lmsgraph/HepaticLeiomyosarcoma", "lmsg:HepaticLeiomyosarcoma"),  # IRI
-    ("<https://w3id.org/lmsgraph/HepaticLeiomyosarcoma>", "lmsg:HepaticLeiomyosarcoma"),
-    ("NCIT:C3158", "lmsg:Leiomyosarcoma"),                                    # NCIt
-    ("ncit:c27495", "lmsg:InflammatoryLeiomyosarcoma"),
-    ("MONDO:0003356", "lmsg:EpithelioidLeiomyosarcoma"),                      # Mondo
-    ("DOID:5258", "lmsg:GranularCellLeiomyosarcoma"),                         # DOID
-    ("UMLS:C1333969", "lmsg:HepaticLeiomyosarcoma"),                          # UMLS
-    ("ICD-O:8896/3", "lmsg:MyxoidLeiomyosarcoma"),                            # ICD-O-3
-    ("http://purl.obolibrary.org/obo/MONDO_0005058", "lmsg:Leiomyosarcoma"),  # an external IRI
-])
+@pytest.mark.parametrize(
+    "name, expected",
+    [
+        ("inflammatory leiomyosarcoma", "lmsg:InflammatoryLeiomyosarcoma"),  # label
+        ("Inflammatory  LMS", "lmsg:InflammatoryLeiomyosarcoma"),  # synonym, case and spaces
+        ("lmsg:MyxoidLeiomyosarcoma", "lmsg:MyxoidLeiomyosarcoma"),  # CURIE
+        ("https://w3id.org/lmsgraph/HepaticLeiomyosarcoma", "lmsg:HepaticLeiomyosarcoma"),  # IRI
+        ("<https://w3id.org/lmsgraph/HepaticLeiomyosarcoma>", "lmsg:HepaticLeiomyosarcoma"),
+        ("NCIT:C3158", "lmsg:Leiomyosarcoma"),  # NCIt
+        ("ncit:c27495", "lmsg:InflammatoryLeiomyosarcoma"),
+        ("MONDO:0003356", "lmsg:EpithelioidLeiomyosarcoma"),  # Mondo
+        ("DOID:5258", "lmsg:GranularCellLeiomyosarcoma"),  # DOID
+        ("UMLS:C1333969", "lmsg:HepaticLeiomyosarcoma"),  # UMLS
+        ("ICD-O:8896/3", "lmsg:MyxoidLeiomyosarcoma"),  # ICD-O-3
+        ("http://purl.obolibrary.org/obo/MONDO_0005058", "lmsg:Leiomyosarcoma"),  # an external IRI
+    ],
+)
 def test_names_resolve_to_entities(kg, name, expected):
     assert [m.curie for m in kg.resolve(name, entities_only=True)] == [expected]
 
@@ -43,7 +45,9 @@ def test_names_resolve_to_entities(kg, name, expected):
 def test_an_external_code_may_name_several_entities(kg):
     matches = kg.resolve("ICDO:8890/3")
     assert [(m.curie, m.predicate) for m in matches] == [
-        ("lmsg:Leiomyosarcoma", "skos:exactMatch"), ("lmsg:InflammatoryLeiomyosarcoma", "skos:broadMatch")]
+        ("lmsg:Leiomyosarcoma", "skos:exactMatch"),
+        ("lmsg:InflammatoryLeiomyosarcoma", "skos:broadMatch"),
+    ]
     with pytest.raises(DataError, match="names several terms"):
         kg.query("markers-of-entity", entity="ICDO:8890/3")
 
@@ -55,8 +59,11 @@ def test_unknown_names_suggest_the_closest(kg):
         kg.resolve("lmsg:Desmn")
     with pytest.raises(UnknownNameError, match="no term of the graph is mapped to NCIT:C0000000"):
         kg.resolve("NCIT:C0000000")
-    with pytest.raises(WrongKindError, match=r"names lmsg:Desmin \(desmin, immunohistochemical marker\), not a disease entity; "
-                                         r"did you mean one of these \(disease entity names closest to it\): '"):
+    with pytest.raises(
+        WrongKindError,
+        match=r"names lmsg:Desmin \(desmin, immunohistochemical marker\), not a disease entity; "
+        r"did you mean one of these \(disease entity names closest to it\): '",
+    ):
         kg.resolve("desmin", entities_only=True)
 
 
@@ -75,7 +82,9 @@ def test_a_parameter_of_the_wrong_kind_is_an_error_not_an_empty_answer(kg):
 def test_polarity_takes_positive_and_negative_as_well_as_present_and_absent(kg):
     for absent in ("absent", "negative", "lmsg:Absent", "Negative"):
         rows = kg.entities_with_marker("desmin", absent)
-        assert [(r["entityLabel"], r["frequency"]) for r in rows] == [("EBV-associated smooth muscle tumour", "usually")]
+        assert [(r["entityLabel"], r["frequency"]) for r in rows] == [
+            ("EBV-associated smooth muscle tumour", "usually")
+        ]
     positive = {r["entityLabel"] for r in kg.entities_with_marker("desmin", "positive")}
     assert positive == {r["entityLabel"] for r in kg.entities_with_marker("desmin", "present")}
     assert positive == {"inflammatory leiomyosarcoma"}
@@ -96,7 +105,10 @@ def test_rows_are_typed_and_carry_labels_and_evidence(kg):
     # The evidence travels with the answer: the source document, and every publication it cites.
     assert desmin["source"].label.startswith("WHO Classification of Tumours online")
     assert "cites WHO Classification of Tumours of the Digestive System, 4th edition (2010)" in str(desmin["evidence"])
-    assert str(desmin["qualifiers"]) == 'polarity: absent; frequency: usually; certainty: stated; wording: "usually not for desmin"'
+    assert (
+        str(desmin["qualifiers"])
+        == 'polarity: absent; frequency: usually; certainty: stated; wording: "usually not for desmin"'
+    )
     assert desmin["evidence"].as_json()["cited_publications"][0]["isbn"] == "978-92-832-2432-7"
     epi = kg.epidemiology("inflammatory leiomyosarcoma")
     assert any(isinstance(v, (int, Decimal)) and not isinstance(v, bool) for r in epi for v in r.values())
@@ -104,12 +116,15 @@ def test_rows_are_typed_and_carry_labels_and_evidence(kg):
 
 
 def test_convenience_methods_answer_the_main_questions(kg):
-    assert {r["entityLabel"] for r in kg.entities_with_marker("desmin", "absent")} == {"EBV-associated smooth muscle tumour"}
+    assert {r["entityLabel"] for r in kg.entities_with_marker("desmin", "absent")} == {
+        "EBV-associated smooth muscle tumour"
+    }
     assert kg.sites("hepatic leiomyosarcoma") and kg.genetics("inflammatory leiomyosarcoma")
     assert {r["kind"] for r in kg.findings("inflammatory leiomyosarcoma")} == {"gross", "microscopic", "imaging"}
     assert kg.codes("leiomyosarcoma") and kg.similar("EBV-SMT") and kg.citations("EBV-SMT")
     assert [r["mimicLabel"] for r in kg.differential("inflammatory leiomyosarcoma")] == [
-        "benign and malignant soft tissue tumours of the deep soft tissue and retroperitoneum"]
+        "benign and malignant soft tissue tumours of the deep soft tissue and retroperitoneum"
+    ]
     assert "lmsg:InflammatoryLeiomyosarcoma" in {r["subtype"] for r in kg.subtypes("leiomyosarcoma")}
     with pytest.raises(UsageError, match="finding kind"):
         kg.findings("leiomyosarcoma", kind="smell")
@@ -119,13 +134,20 @@ def test_entity_profile_numbers_its_citations(kg):
     [profile] = kg.entity("EBV-associated smooth muscle tumour")
     text = profile.to_text()
     numbers = profile.numbers()
-    entry, book = (numbers[f"https://w3id.org/lmsgraph/{n}"]
-                   for n in ("source-who-liver-leiomyosarcoma-nos", "book-who-digestive-system-4th-edition"))
-    assert (f"    has marker desmin [{entry}, {book}]\n"
-            "        polarity: absent; frequency: usually; certainty: stated; wording: \"usually not for desmin\"\n"
-            f"        evidence: source [{entry}]; at \"hepatic leiomyosarcoma: histology\"; cites [{book}]; "
-            "claim lmsg:claim-ebv-smt-ihc-desmin-negative\n") in text
-    assert f"    [{book}] Bosman FT, Carneiro F, Hruban RH, Theise ND (eds). WHO Classification of Tumours of the Digestive System." in text
+    entry, book = (
+        numbers[f"https://w3id.org/lmsgraph/{n}"]
+        for n in ("source-who-liver-leiomyosarcoma-nos", "book-who-digestive-system-4th-edition")
+    )
+    assert (
+        f"    has marker desmin [{entry}, {book}]\n"
+        '        polarity: absent; frequency: usually; certainty: stated; wording: "usually not for desmin"\n'
+        f'        evidence: source [{entry}]; at "hepatic leiomyosarcoma: histology"; cites [{book}]; '
+        "claim lmsg:claim-ebv-smt-ihc-desmin-negative\n"
+    ) in text
+    assert (
+        f"    [{book}] Bosman FT, Carneiro F, Hruban RH, Theise ND (eds). WHO Classification of Tumours of the Digestive System."
+        in text
+    )
     assert "PMID 8620427" in text and "relatedMatch  NCIT:C27689" in text
     assert profile.as_dict()["label"] == "EBV-associated smooth muscle tumour"
     assert len(kg.entity("ICD-O:8890/3")) == 2
@@ -134,12 +156,16 @@ def test_entity_profile_numbers_its_citations(kg):
 def test_any_sparql_and_literal_values(kg):
     rows = kg.sparql("PREFIX lmsg: <https://w3id.org/lmsgraph/> SELECT ?d WHERE { ?m lmsg:mappingDate ?d } LIMIT 1")
     assert isinstance(rows, Table)
-    dated = kg.sparql("SELECT (\"2021-03-04\"^^<http://www.w3.org/2001/XMLSchema#date> AS ?d) (1.50 AS ?x) (true AS ?b) WHERE {}")
+    dated = kg.sparql(
+        'SELECT ("2021-03-04"^^<http://www.w3.org/2001/XMLSchema#date> AS ?d) (1.50 AS ?x) (true AS ?b) WHERE {}'
+    )
     assert dated[0] == {"d": date(2021, 3, 4), "x": Decimal("1.5"), "b": True}
 
 
 def test_unknown_query_and_parameters(kg):
-    with pytest.raises(UsageError, match="no canned query is called 'markers-of-entiy'; did you mean markers-of-entity"):
+    with pytest.raises(
+        UsageError, match="no canned query is called 'markers-of-entiy'; did you mean markers-of-entity"
+    ):
         kg.query("markers-of-entiy", entity="leiomyosarcoma")
     with pytest.raises(UsageError, match="could be any of"):
         kg.query("entities", marker="desmin")

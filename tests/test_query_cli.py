@@ -7,11 +7,10 @@ import io
 import json
 
 import pytest
+from conftest import FIXTURES
 
 from lmsgraph.cli import main
 from lmsgraph.queries import catalogue
-
-from conftest import FIXTURES
 
 
 def run(capsys, *args, stdin=None, monkeypatch=None):
@@ -65,21 +64,28 @@ def test_cohort_query_over_your_own_case_records(capsys):
     assert sum(counts.values()) > sum(before.values())
 
 
-@pytest.mark.parametrize("args, message", [
-    (["query", "no-such-query"], "no canned query is called 'no-such-query'"),
-    (["query", "markers-of-entity"], "missing parameter --entity"),
-    (["query", "markers-of-entity", "--entity", "inflamatory leiomyosarcoma"], "did you mean"),
-    (["query", "markers-of-entity", "--entity", "x", "--colour", "red"], "unknown parameter"),
-    (["query", "markers-of-entity", "--entity"], "--entity needs a value"),
-    (["entity", "no such tumour"], "unknown name"),
-    (["query", "markers", "--entity", "x", "--data", "missing.ttl"], "no such file"),
-    (["query", "markers-of-entity", "--entity", "desmin"],
-     "names lmsg:Desmin (desmin, immunohistochemical marker), not a disease entity; did you mean one of these"),
-    (["query", "entities-by-marker", "--marker", "liver", "--polarity", "negative"], "not a marker"),
-    (["query", "entities-by-marker", "--marker", "desmin", "--polarity", "sometimes"],
-     "unknown name: no polarity has it"),
-    (["query", "entities-by-site", "--site", "EBV-SMT"], "not an anatomic site"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["query", "no-such-query"], "no canned query is called 'no-such-query'"),
+        (["query", "markers-of-entity"], "missing parameter --entity"),
+        (["query", "markers-of-entity", "--entity", "inflamatory leiomyosarcoma"], "did you mean"),
+        (["query", "markers-of-entity", "--entity", "x", "--colour", "red"], "unknown parameter"),
+        (["query", "markers-of-entity", "--entity"], "--entity needs a value"),
+        (["entity", "no such tumour"], "unknown name"),
+        (["query", "markers", "--entity", "x", "--data", "missing.ttl"], "no such file"),
+        (
+            ["query", "markers-of-entity", "--entity", "desmin"],
+            "names lmsg:Desmin (desmin, immunohistochemical marker), not a disease entity; did you mean one of these",
+        ),
+        (["query", "entities-by-marker", "--marker", "liver", "--polarity", "negative"], "not a marker"),
+        (
+            ["query", "entities-by-marker", "--marker", "desmin", "--polarity", "sometimes"],
+            "unknown name: no polarity has it",
+        ),
+        (["query", "entities-by-site", "--site", "EBV-SMT"], "not an anatomic site"),
+    ],
+)
 def test_errors_are_clear_with_exit_2(capsys, args, message):
     code, out, err = run(capsys, *args)
     assert code == 2 and message in err and out == ""
@@ -112,8 +118,19 @@ def test_query_and_push_against_virtuoso(capsys, virtuoso):
     graph = "https://example.org/cli-push"
     code, _, err = run(capsys, "push", virtuoso.graph_store, "--graph", graph, "--user", USER, "--password", PASSWORD)
     assert code == 0 and f"graph <{graph}>" in err
-    code, out, _ = run(capsys, "query", "markers", "--entity", "EBV-SMT", "--endpoint", virtuoso.sparql,
-                       "--named-graph", graph, "--format", "json")
+    code, out, _ = run(
+        capsys,
+        "query",
+        "markers",
+        "--entity",
+        "EBV-SMT",
+        "--endpoint",
+        virtuoso.sparql,
+        "--named-graph",
+        graph,
+        "--format",
+        "json",
+    )
     assert code == 0 and "lmsg:Desmin" in out
     code, _, err = run(capsys, "push", virtuoso.graph_store, "--user", USER, "--password", "wrong")
     assert code == 2 and "401" in err
@@ -133,8 +150,9 @@ def test_an_empty_answer_says_so_on_standard_error(capsys):
     code, out, err = run(capsys, "query", "entities-by-marker", "--marker", "h-caldesmon", "--polarity", "negative")
     assert code == 0 and "(0 rows)" in out
     assert "no answer: the graph has no statement for entities-by-marker with marker='h-caldesmon'" in err
-    code, out, err = run(capsys, "query", "entities-by-marker", "--marker", "desmin", "--polarity", "negative",
-                         "--format", "csv")
+    code, out, err = run(
+        capsys, "query", "entities-by-marker", "--marker", "desmin", "--polarity", "negative", "--format", "csv"
+    )
     assert code == 0 and err == "" and "lmsg:EBVAssociatedSmoothMuscleTumour" in out
 
 
@@ -158,5 +176,7 @@ def test_entity_json_carries_every_qualifier_and_the_evidence(capsys):
     cited = {p["id"] for p in first["evidence"]["cited_publications"]}
     assert cited == {"lmsg:article-merchant-1995", "lmsg:article-inflammatory-leiomyosarcoma-head-neck-2021"}
     numbers = {c["number"]: c["id"] for c in profile["citations"]}
-    assert all(numbers[n] in cited | {"lmsg:source-radiopaedia-inflammatory-leiomyosarcoma"}
-               for n in first["evidence"]["citation_numbers"])
+    assert all(
+        numbers[n] in cited | {"lmsg:source-radiopaedia-inflammatory-leiomyosarcoma"}
+        for n in first["evidence"]["citation_numbers"]
+    )

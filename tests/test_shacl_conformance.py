@@ -34,6 +34,8 @@ COMPILED_DECLINES = {
     "literal-forms-path": 'an alternative path would merge "4" and "4.0"^^xsd:decimal, one term in Oxigraph',
     "language-tag-case": "Oxigraph stores language tags in lower case",
 }
+
+
 def case_id(case) -> str:
     return case.name.split(".ttl")[0]
 
@@ -59,10 +61,36 @@ def test_the_suite_covers_every_core_constraint_component():
     components = set()
     for case in CASES:
         components.update(key[4] for key in case.results)
-    core = {"Class", "Datatype", "NodeKind", "MinCount", "MaxCount", "MinExclusive", "MinInclusive", "MaxExclusive",
-            "MaxInclusive", "MinLength", "MaxLength", "Pattern", "LanguageIn", "UniqueLang", "Equals", "Disjoint",
-            "LessThan", "LessThanOrEquals", "Not", "And", "Or", "Xone", "Node", "QualifiedMinCount",
-            "QualifiedMaxCount", "Closed", "HasValue", "In"}
+    core = {
+        "Class",
+        "Datatype",
+        "NodeKind",
+        "MinCount",
+        "MaxCount",
+        "MinExclusive",
+        "MinInclusive",
+        "MaxExclusive",
+        "MaxInclusive",
+        "MinLength",
+        "MaxLength",
+        "Pattern",
+        "LanguageIn",
+        "UniqueLang",
+        "Equals",
+        "Disjoint",
+        "LessThan",
+        "LessThanOrEquals",
+        "Not",
+        "And",
+        "Or",
+        "Xone",
+        "Node",
+        "QualifiedMinCount",
+        "QualifiedMaxCount",
+        "Closed",
+        "HasValue",
+        "In",
+    }
     expected = {f"<http://www.w3.org/ns/shacl#{name}ConstraintComponent>" for name in core}
     assert expected <= components, expected - components
 
@@ -118,8 +146,10 @@ def _graph():
 
 def _write(tmp_path):
     data = tmp_path / "data.ttl"
-    data.write_text('<http://example.org/lmsg/t1> <http://example.org/lmsg/grade> 3 ; '
-                    '<http://example.org/lmsg/size> 5 ; <http://example.org/lmsg/stage> "IV" .\n')
+    data.write_text(
+        "<http://example.org/lmsg/t1> <http://example.org/lmsg/grade> 3 ; "
+        '<http://example.org/lmsg/size> 5 ; <http://example.org/lmsg/stage> "IV" .\n'
+    )
     return data
 
 
@@ -130,11 +160,15 @@ def test_compiled_messages(tmp_path):
         by_component.setdefault(r.component.rsplit("#", 1)[-1], []).append(r.message)
     # No sh:message: the component's own wording.
     assert by_component["DatatypeConstraintComponent"] == [
-        "Value does not have the required datatype, or is not a valid literal of it."]
+        "Value does not have the required datatype, or is not a valid literal of it."
+    ]
     # Several: the English one.
     assert by_component["MinCountConstraintComponent"] == ["A site is required."]
     # A bound ?message wins; {?value} and {$this} are filled in.
-    assert sorted(by_component["SPARQLConstraintComponent"]) == ["size 5 is odd", "stage IV of http://example.org/lmsg/t1"]
+    assert sorted(by_component["SPARQLConstraintComponent"]) == [
+        "size 5 is odd",
+        "stage IV of http://example.org/lmsg/t1",
+    ]
 
 
 def test_every_engine_gives_a_message(tmp_path):
@@ -150,10 +184,13 @@ def test_sparql_failure_is_an_error_not_a_result(tmp_path):
         validate(_write(tmp_path), shapes=shapes, engine="compiled", context=False)
 
 
-@pytest.mark.parametrize("query, reason", [
-    ("SELECT $this WHERE { { SELECT $this WHERE { $this ?p ?o } } }", "subquery"),
-    ("SELECT $this WHERE { $this ?p ?o } HAVING (COUNT(?o) > 1)", "aggregates"),
-])
+@pytest.mark.parametrize(
+    "query, reason",
+    [
+        ("SELECT $this WHERE { { SELECT $this WHERE { $this ?p ?o } } }", "subquery"),
+        ("SELECT $this WHERE { $this ?p ?o } HAVING (COUNT(?o) > 1)", "aggregates"),
+    ],
+)
 def test_sparql_the_compiled_engine_cannot_join_is_declined(tmp_path, query, reason):
     shapes = _sparql_shape(query)
     with pytest.raises(LmsgraphError, match=reason):
@@ -172,33 +209,42 @@ def test_sparql_that_shacl_forbids_is_a_failure(tmp_path):
 def _sparql_shape(query: str):
     from rdflib import Graph
 
-    return Graph().parse(data=f"""
+    return Graph().parse(
+        data=f"""
 @prefix sh: <http://www.w3.org/ns/shacl#> .
 <http://example.org/lmsg/S> sh:targetNode <http://example.org/lmsg/t1> ; sh:sparql [ sh:select "{query}" ] .
-""", format="turtle")
+""",
+        format="turtle",
+    )
 
 
 def test_annotations_are_ignored_and_declared_components_declined(tmp_path):
     from rdflib import Graph
 
     data = _write(tmp_path)
-    annotated = Graph().parse(data="""
+    annotated = Graph().parse(
+        data="""
 @prefix ex: <http://example.org/lmsg/> .
 @prefix sh: <http://www.w3.org/ns/shacl#> .
 @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
 ex:S sh:targetNode ex:t1 ; skos:definition "Grades are strings." ;
     sh:property [ sh:path ex:grade ; sh:nodeKind sh:IRI ; skos:note "an annotation, not a constraint" ] .
-""", format="turtle")
+""",
+        format="turtle",
+    )
     report = validate(data, shapes=annotated, context=False)
     assert report.engine == "compiled" and len(report.results) == 1
-    declared = Graph().parse(data="""
+    declared = Graph().parse(
+        data="""
 @prefix ex: <http://example.org/lmsg/> .
 @prefix sh: <http://www.w3.org/ns/shacl#> .
 ex:StageComponent a sh:ConstraintComponent ; sh:parameter [ sh:path ex:stage ] ;
     sh:propertyValidator [ a sh:SPARQLSelectValidator ;
         sh:select "SELECT $this ?value WHERE { $this $PATH ?value . FILTER (?value != $stage) }" ] .
 ex:S sh:targetNode ex:t1 ; sh:property [ sh:path ex:stage ; ex:stage "III" ] .
-""", format="turtle")
+""",
+        format="turtle",
+    )
     with pytest.raises(LmsgraphError, match="uses http://example.org/lmsg/stage"):
         validate(data, shapes=declared, engine="compiled", context=False)
     report = validate(data, shapes=declared, context=False)

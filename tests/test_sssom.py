@@ -5,13 +5,12 @@ from __future__ import annotations
 import csv
 
 import pytest
+from conftest import ONTOLOGY
 from rdflib import OWL, SKOS, URIRef
 
 from lmsgraph.errors import DataError
 from lmsgraph.namespaces import LMSG, SSSOM
 from lmsgraph.sssom import read_sssom
-
-from conftest import ONTOLOGY
 
 TABLE = ONTOLOGY / "mappings.sssom.tsv"
 GOOD_HEADER = (
@@ -26,9 +25,17 @@ def test_table_parses_and_every_entity_is_mapped(graph):
     mset = read_sssom(TABLE)
     assert len(mset.mappings) >= 70
     mapped = {m.subject_id for m in mset.mappings}
-    for entity in ("Leiomyosarcoma", "InflammatoryLeiomyosarcoma", "EpithelioidLeiomyosarcoma", "MyxoidLeiomyosarcoma",
-                   "GranularCellLeiomyosarcoma", "HepaticLeiomyosarcoma", "EBVAssociatedSmoothMuscleTumour",
-                   "SmoothMuscleTumour", "ConventionalLeiomyosarcoma"):
+    for entity in (
+        "Leiomyosarcoma",
+        "InflammatoryLeiomyosarcoma",
+        "EpithelioidLeiomyosarcoma",
+        "MyxoidLeiomyosarcoma",
+        "GranularCellLeiomyosarcoma",
+        "HepaticLeiomyosarcoma",
+        "EBVAssociatedSmoothMuscleTumour",
+        "SmoothMuscleTumour",
+        "ConventionalLeiomyosarcoma",
+    ):
         assert f"lmsg:{entity}" in mapped, f"lmsg:{entity} has no mapping"
 
 
@@ -64,18 +71,21 @@ def test_every_row_gives_the_reason_for_its_predicate_and_no_placeholder_label()
         assert m.object_label is None or not m.object_label.startswith("("), f"line {m.line}: placeholder label"
 
 
-@pytest.mark.parametrize("subject,obj,predicate,reason", [
-    ("lmsg:HepaticLeiomyosarcoma", "NCIT:C5756", "skos:closeMatch", "arising from"),
-    ("lmsg:HepaticLeiomyosarcoma", "MONDO:0003378", "skos:closeMatch", "logical definition"),
-    ("lmsg:ConventionalLeiomyosarcoma", "NCIT:C9428", "skos:closeMatch", "EBV-associated smooth muscle tumours"),
-    ("lmsg:ConventionalLeiomyosarcoma", "MONDO:0003348", "skos:closeMatch", "EBV-associated smooth muscle tumours"),
-    ("lmsg:ConventionalLeiomyosarcoma", "DOID:5253", "skos:closeMatch", "EBV-associated smooth muscle tumours"),
-    ("lmsg:Leiomyosarcoma", "ONCOTREE:LMS", "skos:narrowMatch", "soft tissue"),
-    ("lmsg:Histiocytes", "NCIT:C12563", "skos:exactMatch", "Histiocyte"),
-    ("lmsg:Histiocytes", "CL:0000864", "skos:closeMatch", "tissue-resident macrophage"),
-    ("lmsg:HeadAndNeck", "NCIT:C12418", "skos:exactMatch", "same region"),
-    ("lmsg:HeadAndNeck", "UBERON:0007811", "skos:closeMatch", "related synonym"),
-])
+@pytest.mark.parametrize(
+    "subject,obj,predicate,reason",
+    [
+        ("lmsg:HepaticLeiomyosarcoma", "NCIT:C5756", "skos:closeMatch", "arising from"),
+        ("lmsg:HepaticLeiomyosarcoma", "MONDO:0003378", "skos:closeMatch", "logical definition"),
+        ("lmsg:ConventionalLeiomyosarcoma", "NCIT:C9428", "skos:closeMatch", "EBV-associated smooth muscle tumours"),
+        ("lmsg:ConventionalLeiomyosarcoma", "MONDO:0003348", "skos:closeMatch", "EBV-associated smooth muscle tumours"),
+        ("lmsg:ConventionalLeiomyosarcoma", "DOID:5253", "skos:closeMatch", "EBV-associated smooth muscle tumours"),
+        ("lmsg:Leiomyosarcoma", "ONCOTREE:LMS", "skos:narrowMatch", "soft tissue"),
+        ("lmsg:Histiocytes", "NCIT:C12563", "skos:exactMatch", "Histiocyte"),
+        ("lmsg:Histiocytes", "CL:0000864", "skos:closeMatch", "tissue-resident macrophage"),
+        ("lmsg:HeadAndNeck", "NCIT:C12418", "skos:exactMatch", "same region"),
+        ("lmsg:HeadAndNeck", "UBERON:0007811", "skos:closeMatch", "related synonym"),
+    ],
+)
 def test_re_examined_mappings_carry_their_predicate_and_reason(subject, obj, predicate, reason):
     [m] = [m for m in read_sssom(TABLE).mappings if (m.subject_id, m.object_id) == (subject, obj)]
     assert m.predicate_id == predicate and reason in m.comment
@@ -93,23 +103,48 @@ def test_at_most_one_exact_mapping_per_external_ontology():
 def test_mappings_are_in_the_graph_with_their_metadata(graph):
     ncit = URIRef("http://purl.obolibrary.org/obo/NCIT_C27495")
     assert (LMSG.InflammatoryLeiomyosarcoma, SKOS.exactMatch, ncit) in graph
-    axioms = [a for a in graph.subjects(OWL.annotatedTarget, ncit)
-              if graph.value(a, OWL.annotatedSource) == LMSG.InflammatoryLeiomyosarcoma]
+    axioms = [
+        a
+        for a in graph.subjects(OWL.annotatedTarget, ncit)
+        if graph.value(a, OWL.annotatedSource) == LMSG.InflammatoryLeiomyosarcoma
+    ]
     assert len(axioms) == 1
     assert graph.value(axioms[0], SSSOM.mapping_justification) is not None
     assert str(graph.value(axioms[0], LMSG.identifierStatus)) == "verified"
     plausible = URIRef("http://purl.obolibrary.org/obo/mondo/mappings/unknown_prefix/ICDO/8890/3")
-    statuses = {str(graph.value(a, LMSG.identifierStatus)) for a in graph.subjects(OWL.annotatedTarget, plausible)
-                if graph.value(a, OWL.annotatedSource) == LMSG.InflammatoryLeiomyosarcoma}
+    statuses = {
+        str(graph.value(a, LMSG.identifierStatus))
+        for a in graph.subjects(OWL.annotatedTarget, plausible)
+        if graph.value(a, OWL.annotatedSource) == LMSG.InflammatoryLeiomyosarcoma
+    }
     assert statuses == {"plausible (secondary source only)"}
 
 
-@pytest.mark.parametrize("body,line,field,fragment", [
-    ("lmsg:A\ta\tskos:sameAs\tNCIT:C1\tsemapv:ManualMappingCuration\tme\t2026-01-01\n", 9, "predicate_id", "predicate"),
-    ("lmsg:A\ta\tskos:exactMatch\tFOO:1\tsemapv:ManualMappingCuration\tme\t2026-01-01\n", 9, "object_id", "curie_map"),
-    ("lmsg:A\ta\tskos:exactMatch\tNCIT:C1\tsemapv:ManualMappingCuration\tme\t21/11/2026\n", 9, "mapping_date", "ISO date"),
-    ("lmsg:A\ta\tskos:exactMatch\tNCIT:C1\n", 9, None, "cells"),
-], ids=["bad-predicate", "unknown-prefix", "bad-date", "short-row"])
+@pytest.mark.parametrize(
+    "body,line,field,fragment",
+    [
+        (
+            "lmsg:A\ta\tskos:sameAs\tNCIT:C1\tsemapv:ManualMappingCuration\tme\t2026-01-01\n",
+            9,
+            "predicate_id",
+            "predicate",
+        ),
+        (
+            "lmsg:A\ta\tskos:exactMatch\tFOO:1\tsemapv:ManualMappingCuration\tme\t2026-01-01\n",
+            9,
+            "object_id",
+            "curie_map",
+        ),
+        (
+            "lmsg:A\ta\tskos:exactMatch\tNCIT:C1\tsemapv:ManualMappingCuration\tme\t21/11/2026\n",
+            9,
+            "mapping_date",
+            "ISO date",
+        ),
+        ("lmsg:A\ta\tskos:exactMatch\tNCIT:C1\n", 9, None, "cells"),
+    ],
+    ids=["bad-predicate", "unknown-prefix", "bad-date", "short-row"],
+)
 def test_bad_rows_are_reported_with_line_and_field(tmp_path, body, line, field, fragment):
     path = tmp_path / "bad.sssom.tsv"
     path.write_text(GOOD_HEADER + body)

@@ -6,12 +6,11 @@ import json
 import subprocess
 import sys
 
+from conftest import FIXTURES
 from rdflib import Graph, Literal, Namespace, URIRef
 
 from lmsgraph.cli import main
 from lmsgraph.inputs import read_cases_csv
-
-from conftest import FIXTURES
 
 CASES = FIXTURES / "cases"
 LMSG = Namespace("https://w3id.org/lmsgraph/")
@@ -56,10 +55,12 @@ def test_fail_on_decides_the_exit_code_and_conforms_stays_shacls():
 def test_unreadable_cells_exit_2_listing_every_row_and_column():
     result = lmsgraph("validate", "--shapes", "cases", str(CASES / "registry-unreadable.csv"))
     assert result.returncode == 2
-    for line in ("row 2, column age_years: 'forty' is not a whole number of years",
-                 "row 3, column sex: 'woman' is not one of female, male, unknown",
-                 "row 3, column site: 'livr' is not a label, synonym or CURIE of lmsgraph's vocabulary; did you mean 'liver'?",
-                 "row 4, column case_id: 'R-201' already used on row 2"):
+    for line in (
+        "row 2, column age_years: 'forty' is not a whole number of years",
+        "row 3, column sex: 'woman' is not one of female, male, unknown",
+        "row 3, column site: 'livr' is not a label, synonym or CURIE of lmsgraph's vocabulary; did you mean 'liver'?",
+        "row 4, column case_id: 'R-201' already used on row 2",
+    ):
         assert line in result.stderr
 
 
@@ -71,7 +72,9 @@ def test_unknown_column_exit_2():
 
 def test_syntax_error_exit_2_with_file_and_line(tmp_path):
     bad = tmp_path / "cases.ttl"
-    bad.write_text("@prefix lmsg: <https://w3id.org/lmsgraph/> .\n\nlmsg:c1 a lmsg:TumourCase ;\n  lmsg:ageYears 4 5 .\n")
+    bad.write_text(
+        "@prefix lmsg: <https://w3id.org/lmsgraph/> .\n\nlmsg:c1 a lmsg:TumourCase ;\n  lmsg:ageYears 4 5 .\n"
+    )
     result = lmsgraph("validate", "--shapes", "cases", str(bad))
     assert result.returncode == 2
     assert f"{bad}:4" in result.stderr
@@ -88,7 +91,9 @@ def test_json_and_turtle_formats(tmp_path):
     assert report["conforms"] is False and report["counts"]["Violation"] == 5
     assert {r["location"] for r in report["results"]} >= {f"{CASES / 'registry-invalid.csv'}, row 3, column site"}
     out = tmp_path / "report.ttl"
-    result = lmsgraph("validate", "--shapes", "cases", "--format", "ttl", "--out", str(out), str(CASES / "registry-invalid.csv"))
+    result = lmsgraph(
+        "validate", "--shapes", "cases", "--format", "ttl", "--out", str(out), str(CASES / "registry-invalid.csv")
+    )
     assert result.returncode == 1 and out.is_file()
     graph = Graph().parse(out, format="turtle")
     sh = Namespace("http://www.w3.org/ns/shacl#")
@@ -113,9 +118,9 @@ def test_csv_rows_become_case_records():
 
 
 def test_docs_list_every_csv_column():
-    from lmsgraph.inputs import CSV_COLUMNS
-
     from conftest import REPO
+
+    from lmsgraph.inputs import CSV_COLUMNS
 
     text = (REPO / "docs" / "cases.md").read_text(encoding="utf-8")
     for column, meaning in CSV_COLUMNS.items():
@@ -139,8 +144,10 @@ def test_csv_terms_may_be_the_sources_own_names(tmp_path):
     from lmsgraph.namespaces import LMSG
 
     path = tmp_path / "names.csv"
-    path.write_text("case_id,diagnosis,markers_positive\nc1,EBV-associated leiomyosarcoma,h-caldesmon\n"
-                    "c2,leiomyosarcoma NOS,desmin\n")
+    path.write_text(
+        "case_id,diagnosis,markers_positive\nc1,EBV-associated leiomyosarcoma,h-caldesmon\n"
+        "c2,leiomyosarcoma NOS,desmin\n"
+    )
     graph = Graph()
     read_cases_csv(graph, path)
     assert set(graph.objects(None, LMSG.diagnosis)) == {LMSG.EBVAssociatedSmoothMuscleTumour, LMSG.Leiomyosarcoma}
@@ -180,6 +187,7 @@ def test_progress_on_a_terminal_and_quiet_otherwise():
     assert "lmsgraph: constraint 1/" in seen and "done" in seen
     quiet = lmsgraph("validate", "--shapes", "cases", str(CASES / "registry-valid.csv"))
     assert quiet.returncode == 0 and "lmsgraph: constraint" not in quiet.stderr
-    code, seen = _stderr_on_a_terminal("validate", "--no-progress", "--shapes", "cases",
-                                       str(CASES / "registry-valid.csv"))
+    code, seen = _stderr_on_a_terminal(
+        "validate", "--no-progress", "--shapes", "cases", str(CASES / "registry-valid.csv")
+    )
     assert code == 0 and "lmsgraph: constraint" not in seen

@@ -13,19 +13,17 @@ from pathlib import Path
 
 import pytest
 import yaml
-
-import lmsgraph
+from conftest import FIXTURES
 from rdflib import Graph, URIRef
 
+import lmsgraph
 from lmsgraph.graph import derive_edges
 from lmsgraph.headers import read_yaml_header
+from lmsgraph.prefixes import compact_iri
 from lmsgraph.resources import data_dir
 from lmsgraph.validation import validate
 from lmsgraph.validation.compiled import Compiler
-from lmsgraph.prefixes import compact_iri
 from lmsgraph.validation.shapes import check_files, enabled_checks, shape_set
-
-from conftest import FIXTURES
 
 VALIDATION = FIXTURES / "validation"
 FAILING = sorted(VALIDATION.glob("*/*.fail.ttl"))
@@ -99,7 +97,7 @@ def test_every_check_file_is_enabled_exactly_once():
 def test_checks_return_entity_property_value():
     for path in check_files():
         text = path.read_text(encoding="utf-8")
-        select = text[text.index("SELECT"):text.index("WHERE")]
+        select = text[text.index("SELECT") : text.index("WHERE")]
         assert "?entity ?property ?value" in select, f"{path.name} must return ?entity ?property ?value"
 
 
@@ -150,7 +148,9 @@ def test_shapes_the_compiler_cannot_run_go_to_pyshacl(tmp_path):
         "@prefix sh: <http://www.w3.org/ns/shacl#> .\n@prefix lmsg: <https://w3id.org/lmsgraph/> .\n"
         "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
         "<urn:s> a sh:NodeShape ; sh:targetClass lmsg:TumourCase ;\n"
-        "  sh:property [ sh:path lmsg:ageYears ; sh:datatype xsd:positiveInteger ] .\n", encoding="utf-8")
+        "  sh:property [ sh:path lmsg:ageYears ; sh:datatype xsd:positiveInteger ] .\n",
+        encoding="utf-8",
+    )
     report = validate(VALIDATION / "cases" / "case-age.pass.ttl", shapes=shapes)
     assert report.engine == "pyshacl"
     assert [r.as_dict()["component"] for r in report.results] == ["sh:DatatypeConstraintComponent"]
@@ -172,7 +172,8 @@ def test_the_bundled_case_records_pass_with_one_warning_so_they_do_not_conform()
         assert report.passed and not report.violations and report.engine == "compiled"
         assert not report.conforms, "SHACL: any result, a warning too, means the data do not conform"
         assert [(r.as_dict()["focus_node"], r.as_dict()["source_shape"]) for r in report.results] == [
-            ("lmsg:case-ebv-smooth-muscle-tumour-heart-transplant-2005", "lmsgsh:case-site-recorded")]
+            ("lmsg:case-ebv-smooth-muscle-tumour-heart-transplant-2005", "lmsgsh:case-site-recorded")
+        ]
         assert not validate(data, shapes="cases", fail_on="warning").passed
 
 
@@ -183,13 +184,15 @@ def test_report_renders_as_text_json_and_a_shacl_results_graph():
     report = validate(VALIDATION / "cases" / "case-age.fail.ttl", shapes="cases")
     text = report.to_text()
     assert "does not conform (1 violations" in text
-    assert "VIOLATION https://example.org/registry/c1 lmsg:ageYears = \"150\"^^xsd:integer" in text
+    assert 'VIOLATION https://example.org/registry/c1 lmsg:ageYears = "150"^^xsd:integer' in text
     data = json.loads(report.to_json())
     assert data["conforms"] is False and data["counts"]["Violation"] == 1
     assert data["results"][0]["component"] == "sh:MaxInclusiveConstraintComponent"
     results = Graph().parse(data=report.to_turtle(), format="turtle")
-    conforms = results.query("PREFIX sh: <http://www.w3.org/ns/shacl#> "
-                             "SELECT ?c (COUNT(?r) AS ?n) WHERE { ?rep a sh:ValidationReport ; sh:conforms ?c ; sh:result ?r } GROUP BY ?c")
+    conforms = results.query(
+        "PREFIX sh: <http://www.w3.org/ns/shacl#> "
+        "SELECT ?c (COUNT(?r) AS ?n) WHERE { ?rep a sh:ValidationReport ; sh:conforms ?c ; sh:result ?r } GROUP BY ?c"
+    )
     assert [(c.toPython(), n.toPython()) for c, n in conforms] == [(False, 1)]
     assert report.to_turtle() == validate(VALIDATION / "cases" / "case-age.fail.ttl", shapes="cases").to_turtle()
 
@@ -197,8 +200,11 @@ def test_report_renders_as_text_json_and_a_shacl_results_graph():
 def test_a_property_path_is_copied_into_the_results_graph(graph):
     report = run_fixture(VALIDATION / "graph" / "term-synonym.fail.ttl", graph)
     results = Graph().parse(data=report.to_turtle(), format="turtle")
-    alternatives = list(results.query(
-        "PREFIX sh: <http://www.w3.org/ns/shacl#> SELECT ?a WHERE { ?r sh:resultPath/sh:alternativePath ?a }"))
+    alternatives = list(
+        results.query(
+            "PREFIX sh: <http://www.w3.org/ns/shacl#> SELECT ?a WHERE { ?r sh:resultPath/sh:alternativePath ?a }"
+        )
+    )
     assert len(alternatives) == 1
 
 
@@ -211,7 +217,7 @@ def test_unknown_shapes_and_engine_are_errors():
 
 def test_a_syntax_error_names_the_file_and_line(tmp_path):
     bad = tmp_path / "bad.ttl"
-    bad.write_text("@prefix lmsg: <https://w3id.org/lmsgraph/> .\nlmsg:a lmsg:b lmsg:c .\nlmsg:a lmsg:b \"open .\n")
+    bad.write_text('@prefix lmsg: <https://w3id.org/lmsgraph/> .\nlmsg:a lmsg:b lmsg:c .\nlmsg:a lmsg:b "open .\n')
     for engine in ("compiled", "pyshacl"):
         with pytest.raises(ValueError, match=r"bad\.ttl:3"):
             validate(bad, shapes="cases", engine=engine)

@@ -24,7 +24,8 @@ HAVE_SUITE = (SUITE / "manifest.ttl").is_file()
 CASES = load_cases(SUITE / "manifest.ttl") if HAVE_SUITE else []
 
 pytestmark = pytest.mark.skipif(
-    not HAVE_SUITE, reason=f"the W3C SHACL suite is not at {SUITE} (python3 bench/shacl_w3c_suite.py --fetch-only)")
+    not HAVE_SUITE, reason=f"the W3C SHACL suite is not at {SUITE} (python3 bench/shacl_w3c_suite.py --fetch-only)"
+)
 
 
 @pytest.fixture(autouse=True)
@@ -34,7 +35,7 @@ def _quiet():
     for logger in loggers:
         logger.setLevel(logging.CRITICAL)
     yield
-    for logger, level in zip(loggers, levels):
+    for logger, level in zip(loggers, levels, strict=True):
         logger.setLevel(level)
 
 

@@ -35,7 +35,7 @@ __all__ = [
 ]
 
 
-def load(*, derived: bool = True, mappings: bool = True) -> "rdflib.Graph":
+def load(*, derived: bool = True, mappings: bool = True) -> rdflib.Graph:
     """Load the bundled graph: ontology, knowledge, citations, case records and mappings.
 
     ``derived`` adds the plain entity-to-feature edges computed from the claims;
@@ -52,7 +52,7 @@ def load(*, derived: bool = True, mappings: bool = True) -> "rdflib.Graph":
     return load_graph(derived=derived, mappings=mappings)
 
 
-def counts(graph: "rdflib.Graph | None" = None) -> "GraphCounts":
+def counts(graph: rdflib.Graph | None = None) -> GraphCounts:
     """Count entities, claims, citations, mappings and case records in a graph (default: the bundled one).
 
     >>> from lmsgraph import counts
@@ -64,7 +64,7 @@ def counts(graph: "rdflib.Graph | None" = None) -> "GraphCounts":
     return count_graph(graph if graph is not None else load())
 
 
-def connect(backend: str = "oxigraph", **options) -> "KnowledgeGraph":
+def connect(backend: str = "oxigraph", **options) -> KnowledgeGraph:
     """The query layer over the bundled graph (``"oxigraph"``, ``"rdflib"``) or a ``"remote"`` endpoint.
 
     See :func:`lmsgraph.api.connect` for the options.

@@ -20,8 +20,7 @@ from dataclasses import dataclass
 
 from lmsgraph.backends import Backend
 from lmsgraph.errors import DataError, UsageError
-from lmsgraph.prefixes import sparql_prefixes
-from lmsgraph.prefixes import compact_iri
+from lmsgraph.prefixes import compact_iri, sparql_prefixes
 from lmsgraph.terms import Solutions, Term, literal_value
 
 
@@ -87,9 +86,12 @@ def python_value(term: Term | None, labels: dict[str, str] | None = None):
     return f"_:{term[1]}"
 
 
-RELATED_SYNONYMS = sparql_prefixes("oboInOwl") + """
+RELATED_SYNONYMS = (
+    sparql_prefixes("oboInOwl")
+    + """
 SELECT ?entity ?synonym WHERE { ?entity oboInOwl:hasRelatedSynonym ?synonym }
 """
+)
 FINDING_QUERIES = {
     "gross": "gross-findings-of-entity",
     "microscopic": "microscopic-findings-of-entity",
@@ -150,11 +152,16 @@ class EntityProfile:
         numbers = self.numbers()
         rows = [{k: jsonable(v) for k, v in row.items()} for row in self.codes]
         return {
-            "entity": str(self.entity), "iri": self.entity.iri, "label": self.entity.label,
-            "matched_by": self.matched_by, "definition": self.definition,
+            "entity": str(self.entity),
+            "iri": self.entity.iri,
+            "label": self.entity.label,
+            "matched_by": self.matched_by,
+            "definition": self.definition,
             "definition_sources": [{"number": numbers[s], **self._citation(s)} for s in self.definition_sources],
-            "synonyms": self.synonyms, "related_synonyms": self.related_synonyms,
-            "parents": [jsonable(p) for p in self.parents], "subtypes": [jsonable(s) for s in self.subtypes],
+            "synonyms": self.synonyms,
+            "related_synonyms": self.related_synonyms,
+            "parents": [jsonable(p) for p in self.parents],
+            "subtypes": [jsonable(s) for s in self.subtypes],
             "codes": rows,
             "claims": [c.as_json(self.citations, numbers) for c in self.claims],
             "citations": [{"number": n, **self._citation(iri)} for iri, n in numbers.items()],
@@ -275,7 +282,9 @@ class KnowledgeGraph:
         text = value.strip().removeprefix("<").removesuffix(">")
         iri = expand_external(text) or expand_curie(text)
         if not is_iri(iri):
-            raise DataError("not an external code (NCIT:C3158, ICDO:8890/3...) or an absolute IRI", field=field, value=value)
+            raise DataError(
+                "not an external code (NCIT:C3158, ICDO:8890/3...) or an absolute IRI", field=field, value=value
+            )
         return iri
 
     def _prepared(self, name: str, params: dict[str, object]):
@@ -316,8 +325,9 @@ class KnowledgeGraph:
         if not table:
             return table
         firsts = {v: next((row[v] for row in table if row.get(v) is not None), None) for v in table.variables}
-        citation_columns = [v for v, value in firsts.items()
-                            if isinstance(value, Resource) and value.iri in self.claims.citations()]
+        citation_columns = [
+            v for v, value in firsts.items() if isinstance(value, Resource) and value.iri in self.claims.citations()
+        ]
         if "claim" not in table.variables and not citation_columns:
             return table
         records = self.claims.citations()
@@ -333,7 +343,9 @@ class KnowledgeGraph:
             view = views.get(claim.iri) if isinstance(claim, Resource) else None
             if view is not None:
                 row["qualifiers"], row["evidence"] = _claim_cells(view, records)
-        extra = [c for c in ("qualifiers", "evidence") if views] + (["reference"] if "citation" in citation_columns else [])
+        extra = [c for c in ("qualifiers", "evidence") if views] + (
+            ["reference"] if "citation" in citation_columns else []
+        )
         table.variables += [c for c in extra if c not in table.variables]
         return table
 
@@ -356,7 +368,7 @@ class KnowledgeGraph:
     def _table(self, solutions: Solutions, name: str | None) -> Table:
         labels = self._label_source
         names = solutions.variables
-        rows = [{n: python_value(t, labels) for n, t in zip(names, row)} for row in solutions.rows]
+        rows = [{n: python_value(t, labels) for n, t in zip(names, row, strict=True)} for row in solutions.rows]
         return Table(rows, names, name)
 
     def labels(self) -> dict[str, str]:
@@ -490,7 +502,9 @@ class KnowledgeGraph:
         kinds = [kind] if kind else list(FINDING_QUERIES)
         unknown = [k for k in kinds if k not in FINDING_QUERIES]
         if unknown:
-            raise UsageError(f"finding kind must be one of {', '.join(FINDING_QUERIES)}", field="kind", value=unknown[0])
+            raise UsageError(
+                f"finding kind must be one of {', '.join(FINDING_QUERIES)}", field="kind", value=unknown[0]
+            )
         rows, variables = [], []
         for k in kinds:
             table = self.query(FINDING_QUERIES[k], entity=entity)
@@ -527,13 +541,24 @@ def _claim_cells(view, records):
         data = view.as_json(records)
         return {"qualifiers": data["qualifiers"], "wording": data["wording"], "notes": data["notes"]}
 
-    return (Cell(view.qualifier_text, qualifiers),
-            Cell(lambda: view.evidence_text(records), lambda: view.as_json(records)["evidence"]))
+    return (
+        Cell(view.qualifier_text, qualifiers),
+        Cell(lambda: view.evidence_text(records), lambda: view.as_json(records)["evidence"]),
+    )
 
 
-def connect(backend: str = "oxigraph", *, endpoint: str | None = None, graph=None, store=None,
-            named_graph: str | None = None, timeout: float = 30.0, user: str | None = None,
-            password: str | None = None, auth: str = "digest") -> KnowledgeGraph:
+def connect(
+    backend: str = "oxigraph",
+    *,
+    endpoint: str | None = None,
+    graph=None,
+    store=None,
+    named_graph: str | None = None,
+    timeout: float = 30.0,
+    user: str | None = None,
+    password: str | None = None,
+    auth: str = "digest",
+) -> KnowledgeGraph:
     """A :class:`KnowledgeGraph` over the bundled graph or a remote endpoint.
 
     - ``"oxigraph"`` (default): the bundled graph in a pyoxigraph store, or ``store``;
@@ -550,8 +575,9 @@ def connect(backend: str = "oxigraph", *, endpoint: str | None = None, graph=Non
     if backend == "remote":
         if not endpoint:
             raise UsageError("a remote backend needs an endpoint URL", field="endpoint")
-        return KnowledgeGraph(RemoteBackend(endpoint, graph=named_graph, timeout=timeout,
-                                            user=user, password=password, auth=auth))
+        return KnowledgeGraph(
+            RemoteBackend(endpoint, graph=named_graph, timeout=timeout, user=user, password=password, auth=auth)
+        )
     raise UsageError("backend must be oxigraph, rdflib or remote", field="backend", value=backend)
 
 

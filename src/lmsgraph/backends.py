@@ -29,8 +29,9 @@ class Backend(Protocol):
         """Run ``text`` with ``bindings`` (variable name -> term) bound; :class:`QueryError` if it cannot."""
         ...
 
-    def select_values(self, text: str, bindings: dict[str, Term], iri: Callable[[str], Any],
-                      literal: Callable[[str, str | None], Any]) -> tuple[list[str], list[dict[str, Any]]] | None:
+    def select_values(
+        self, text: str, bindings: dict[str, Term], iri: Callable[[str], Any], literal: Callable[[str, str | None], Any]
+    ) -> tuple[list[str], list[dict[str, Any]]] | None:
         """A SELECT answer as (variables, rows of values made by ``iri`` and ``literal``), for a
         backend that can make them faster than through :class:`Term`; None to use :meth:`run`."""
         ...
@@ -100,7 +101,7 @@ class OxigraphBackend:
             return None
         convert = self._value_converter(iri, literal)
         names = [v.value for v in result.variables]
-        rows = [dict(zip(names, map(convert, solution))) for solution in result]
+        rows = [dict(zip(names, map(convert, solution), strict=True)) for solution in result]
         return names, rows
 
     def _value_converter(self, iri, literal):
@@ -216,8 +217,16 @@ class RemoteBackend:
 
     name = "remote"
 
-    def __init__(self, endpoint: str, *, graph: str | None = None, timeout: float = 30.0,
-                 user: str | None = None, password: str | None = None, auth: str = "digest"):
+    def __init__(
+        self,
+        endpoint: str,
+        *,
+        graph: str | None = None,
+        timeout: float = 30.0,
+        user: str | None = None,
+        password: str | None = None,
+        auth: str = "digest",
+    ):
         if auth not in ("basic", "digest"):
             raise UsageError(f"authentication must be 'basic' or 'digest', not {auth!r}")
         self.endpoint, self.graph, self.timeout = endpoint, graph, timeout
@@ -254,7 +263,6 @@ class RemoteBackend:
         return None
 
     def run(self, text: str, bindings: dict[str, Term] | None = None) -> Solutions:
-        import socket
         import urllib.error
 
         from SPARQLWrapper import N3, SPARQLExceptions
@@ -276,7 +284,7 @@ class RemoteBackend:
             raise EndpointError(f"no SPARQL endpoint at {self.endpoint}") from exc
         except SPARQLExceptions.SPARQLWrapperException as exc:
             raise EndpointError(f"{self.endpoint} failed: {_first_line(exc)}") from exc
-        except (socket.timeout, TimeoutError) as exc:
+        except TimeoutError as exc:
             raise EndpointError(f"{self.endpoint} did not answer within {self.timeout:g} s") from exc
         except (urllib.error.URLError, OSError) as exc:
             raise EndpointError(f"cannot reach {self.endpoint}: {getattr(exc, 'reason', exc)}") from exc

@@ -31,47 +31,88 @@ DCTERMS_TITLE = "http://purl.org/dc/terms/title"
 BUILTIN_LABELS = {RDFS + "subClassOf": "is a", RDFS + "comment": "note", RDFS + "label": "label"}
 
 # The order qualifiers are shown in; any other qualifier follows, by its label.
-QUALIFIER_ORDER = tuple(LMSG_NS + name for name in (
-    "polarity", "frequency", "certainty", "degree", "distribution", "grade", "variability",
-    "minValue", "maxValue", "unit", "year", "condition", "comparator", "lesionRole", "siteQualifier",
-    "exampleSite", "imagingModality", "imagingSequence", "outcome", "doesNotNecessarilyIndicate",
-    "evidenceBasis", "observedInCase", "inGroup", "inCriteriaSet"))
+QUALIFIER_ORDER = tuple(
+    LMSG_NS + name
+    for name in (
+        "polarity",
+        "frequency",
+        "certainty",
+        "degree",
+        "distribution",
+        "grade",
+        "variability",
+        "minValue",
+        "maxValue",
+        "unit",
+        "year",
+        "condition",
+        "comparator",
+        "lesionRole",
+        "siteQualifier",
+        "exampleSite",
+        "imagingModality",
+        "imagingSequence",
+        "outcome",
+        "doesNotNecessarilyIndicate",
+        "evidenceBasis",
+        "observedInCase",
+        "inGroup",
+        "inCriteriaSet",
+    )
+)
 CORE = {LMSG_NS + "aboutEntity": "entity", LMSG_NS + "relation": "relation", LMSG_NS + "feature": "feature"}
 WORDING = LMSG_NS + "qualifierWording"
 SOURCE, LOCATION, MARKERS = LMSG_NS + "source", LMSG_NS + "sourceLocation", LMSG_NS + "sourceReferenceMarkers"
 PUBLICATION, ATTRIBUTION = LMSG_NS + "citedPublication", LMSG_NS + "attributionNote"
-EVIDENCE_LISTS = {SOURCE: "sources", LOCATION: "locations", MARKERS: "markers", PUBLICATION: "publications",
-                  ATTRIBUTION: "attribution"}
+EVIDENCE_LISTS = {
+    SOURCE: "sources",
+    LOCATION: "locations",
+    MARKERS: "markers",
+    PUBLICATION: "publications",
+    ATTRIBUTION: "attribution",
+}
 NO_FREQUENCY = "not stated by the source"
 
-CLAIMS_QUERY = sparql_prefixes("lmsg", "rdfs") + """
+CLAIMS_QUERY = (
+    sparql_prefixes("lmsg", "rdfs")
+    + """
 SELECT ?claim ?property ?value ?valueLabel WHERE {
   ?kind rdfs:subClassOf lmsg:Claim .
   ?claim a ?kind ; ?property ?value .
   OPTIONAL { ?value rdfs:label ?valueLabel }
 }
 """
+)
 # Claim groups and criteria sets, which a claim's qualifiers point to.
-PARTS_QUERY = sparql_prefixes("lmsg", "rdfs") + """
+PARTS_QUERY = (
+    sparql_prefixes("lmsg", "rdfs")
+    + """
 SELECT ?node ?property ?value ?valueLabel WHERE {
   VALUES ?type { lmsg:ClaimGroup lmsg:DiagnosticCriteriaSet }
   ?node a ?type ; ?property ?value .
   OPTIONAL { ?value rdfs:label ?valueLabel }
 }
 """
-SLOTS_QUERY = sparql_prefixes("lmsg", "rdfs") + """
+)
+SLOTS_QUERY = (
+    sparql_prefixes("lmsg", "rdfs")
+    + """
 SELECT ?property ?slot ?label WHERE {
   ?property lmsg:claimSlot ?slot .
   OPTIONAL { ?property rdfs:label ?label }
 }
 """
-CITATIONS_QUERY = sparql_prefixes("lmsg", "rdfs") + """
+)
+CITATIONS_QUERY = (
+    sparql_prefixes("lmsg", "rdfs")
+    + """
 SELECT ?citation ?type ?property ?value WHERE {
   # Citation kinds sit one level below lmsg:Citation; a path here loses rows on Virtuoso 7.
   { ?type rdfs:subClassOf lmsg:Citation } UNION { BIND (lmsg:Citation AS ?type) }
   ?citation a ?type ; ?property ?value .
 }
 """
+)
 
 
 def plain(value) -> str:
@@ -185,8 +226,24 @@ class Citation:
         from lmsgraph.prefixes import compact_iri
 
         out = {"id": compact_iri(self.iri), "iri": self.iri, "label": self.label, "reference": self.full()}
-        for name in ("title", "authors", "journal", "year", "volume", "issue", "pages", "edition", "publisher",
-                     "pmid", "pmcid", "doi", "isbn", "identifierStatus", "identifierEvidence", "fieldEvidence"):
+        for name in (
+            "title",
+            "authors",
+            "journal",
+            "year",
+            "volume",
+            "issue",
+            "pages",
+            "edition",
+            "publisher",
+            "pmid",
+            "pmcid",
+            "doi",
+            "isbn",
+            "identifierStatus",
+            "identifierEvidence",
+            "fieldEvidence",
+        ):
             values = self.fields.get(name)
             if values:
                 out[name] = [json_value(v) for v in values] if name == "fieldEvidence" else json_value(values[0])
@@ -242,7 +299,9 @@ class ClaimView:
         if low and high:
             unit = q.pop(LMSG_NS + "unit", None)
             del q[LMSG_NS + "minValue"], q[LMSG_NS + "maxValue"]
-            q["range"] = [Value(literal=f"{low[0].text()} to {high[0].text()}" + (f" {unit[0].text()}" if unit else ""))]
+            q["range"] = [
+                Value(literal=f"{low[0].text()} to {high[0].text()}" + (f" {unit[0].text()}" if unit else ""))
+            ]
         if LMSG_NS + "frequency" not in q:
             q[LMSG_NS + "frequency"] = [Value(literal=NO_FREQUENCY)]
         order = {p: i for i, p in enumerate(QUALIFIER_ORDER)}
@@ -291,17 +350,27 @@ class ClaimView:
             qualifiers["lmsg:frequency"] = None
         evidence = {
             "sources": [citations[s].as_json() if s in citations else {"id": compact_iri(s)} for s in self.sources],
-            "locations": self.locations, "reference_markers": self.markers,
-            "cited_publications": [citations[p].as_json() if p in citations else {"id": compact_iri(p)}
-                                   for p in self.publications],
+            "locations": self.locations,
+            "reference_markers": self.markers,
+            "cited_publications": [
+                citations[p].as_json() if p in citations else {"id": compact_iri(p)} for p in self.publications
+            ],
             "attribution": self.attribution,
         }
         if numbers is not None:
             evidence["citation_numbers"] = [numbers[c] for c in self.citations() if c in numbers]
         return {
-            "claim": self.curie, "kind": one(self.kind), "entity": one(self.entity), "relation": one(self.relation),
-            "feature": one(self.feature), "statement": self.statement(), "qualifiers": qualifiers,
-            "qualifier_text": self.qualifier_text(), "wording": self.wording, "notes": self.notes, "evidence": evidence,
+            "claim": self.curie,
+            "kind": one(self.kind),
+            "entity": one(self.entity),
+            "relation": one(self.relation),
+            "feature": one(self.feature),
+            "statement": self.statement(),
+            "qualifiers": qualifiers,
+            "qualifier_text": self.qualifier_text(),
+            "wording": self.wording,
+            "notes": self.notes,
+            "evidence": evidence,
         }
 
 

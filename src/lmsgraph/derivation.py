@@ -20,10 +20,22 @@ from __future__ import annotations
 from lmsgraph.prefixes import sparql_prefixes
 
 #: The claim properties the rule reads.
-RULE_PROPERTIES = ("aboutEntity", "relation", "feature", "polarity", "condition", "comparator", "lesionRole",
-                   "siteQualifier", "certainty", "evidenceBasis")
+RULE_PROPERTIES = (
+    "aboutEntity",
+    "relation",
+    "feature",
+    "polarity",
+    "condition",
+    "comparator",
+    "lesionRole",
+    "siteQualifier",
+    "certainty",
+    "evidenceBasis",
+)
 
-DERIVED_EDGES = sparql_prefixes("lmsg") + """
+DERIVED_EDGES = (
+    sparql_prefixes("lmsg")
+    + """
 CONSTRUCT { ?entity ?edge ?feature }
 WHERE {
   ?claim lmsg:aboutEntity ?entity ; lmsg:relation ?relation ; lmsg:feature ?feature .
@@ -34,3 +46,4 @@ WHERE {
   BIND (IF(BOUND(?polarity) && ?polarity = lmsg:Absent, lmsg:lacksFeature, ?relation) AS ?edge)
 }
 """
+)

@@ -72,8 +72,8 @@ def serialize_jsonld(graph: Graph) -> bytes:
 
 def _qname(iri: str, namespaces: dict[str, str]) -> str:
     for cut in (iri.rfind("#"), iri.rfind("/")):
-        if cut > 0 and _NCNAME.match(iri[cut + 1:]):
-            ns, local = iri[: cut + 1], iri[cut + 1:]
+        if cut > 0 and _NCNAME.match(iri[cut + 1 :]):
+            ns, local = iri[: cut + 1], iri[cut + 1 :]
             break
     else:
         raise DataError(f"cannot write predicate {iri} in RDF/XML: no XML name at its end")
@@ -89,8 +89,11 @@ def serialize_rdfxml(graph: Graph) -> bytes:
     namespaces: dict[str, str] = {RDF_NS: "rdf"}
     body = []
     for subject in sorted(set(canonical.subjects())):
-        about = (f"rdf:nodeID={quoteattr(str(subject))}" if isinstance(subject, BNode)
-                 else f"rdf:about={quoteattr(str(subject))}")
+        about = (
+            f"rdf:nodeID={quoteattr(str(subject))}"
+            if isinstance(subject, BNode)
+            else f"rdf:about={quoteattr(str(subject))}"
+        )
         body.append(f"  <rdf:Description {about}>")
         for predicate, obj in sorted(canonical.predicate_objects(subject)):
             name = _qname(str(predicate), namespaces)
@@ -106,8 +109,9 @@ def serialize_rdfxml(graph: Graph) -> bytes:
                     attrs = f" rdf:datatype={quoteattr(str(obj.datatype))}"
                 body.append(f"    <{name}{attrs}>{escape(str(obj))}</{name}>")
         body.append("  </rdf:Description>")
-    decls = "".join(f"\n    xmlns:{prefix}={quoteattr(ns)}"
-                    for ns, prefix in sorted(namespaces.items(), key=lambda kv: kv[1]))
+    decls = "".join(
+        f"\n    xmlns:{prefix}={quoteattr(ns)}" for ns, prefix in sorted(namespaces.items(), key=lambda kv: kv[1])
+    )
     head = f'<?xml version="1.0" encoding="utf-8"?>\n<rdf:RDF{decls}>'
     return ("\n".join([head, *body, "</rdf:RDF>"]) + "\n").encode("utf-8")
 

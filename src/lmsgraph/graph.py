@@ -24,7 +24,9 @@ def parse_turtle(graph: Graph, path: Path) -> None:
     except Exception as exc:  # rdflib raises several types for bad syntax
         line = getattr(exc, "lines", None)
         reason = getattr(exc, "why", None) or str(exc).strip().splitlines()[0]
-        raise DataError(f"Turtle syntax error: {reason}", path=path, line=line + 1 if isinstance(line, int) else None) from exc
+        raise DataError(
+            f"Turtle syntax error: {reason}", path=path, line=line + 1 if isinstance(line, int) else None
+        ) from exc
 
 
 def curated_graph(files: list[Path] | None = None) -> Graph:

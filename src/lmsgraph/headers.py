@@ -23,13 +23,16 @@ def read_yaml_header(lines: list[str], marker: str, path: object) -> tuple[dict,
     for line in lines:
         if not line.startswith(marker):
             break
-        header.append(line[len(marker):])
+        header.append(line[len(marker) :])
     try:
         meta = yaml.load("\n".join(header), Loader=_LOADER) or {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        raise DataError(f"the header is not valid YAML: {getattr(exc, 'problem', exc)}",
-                        path=path, line=(mark.line + 1) if mark else None) from exc
+        raise DataError(
+            f"the header is not valid YAML: {getattr(exc, 'problem', exc)}",
+            path=path,
+            line=(mark.line + 1) if mark else None,
+        ) from exc
     if not isinstance(meta, dict):
         raise DataError("the header must be a YAML mapping", path=path, line=1)
     return meta, len(header)

@@ -45,8 +45,14 @@ CSV_COLUMNS = {
 }
 _CHOICES = {
     "sex": {"female": "Female", "male": "Male", "unknown": "UnknownSex"},
-    "size_unit": {"cm": "Centimetre", "centimetre": "Centimetre", "centimeter": "Centimetre",
-                  "mm": "Millimetre", "millimetre": "Millimetre", "millimeter": "Millimetre"},
+    "size_unit": {
+        "cm": "Centimetre",
+        "centimetre": "Centimetre",
+        "centimeter": "Centimetre",
+        "mm": "Millimetre",
+        "millimetre": "Millimetre",
+        "millimeter": "Millimetre",
+    },
     "ebv_status": {"positive": "Positive", "negative": "Negative", "equivocal": "Equivocal"},
     "synthetic": {"true": True, "false": False, "yes": True, "no": False},
 }
@@ -54,13 +60,20 @@ _CHOICES = {
 _LITERAL_COLUMNS = {
     "age_years": ("ageYears", re.compile(r"^[0-9]+$"), "integer", "a whole number of years"),
     "largest_dimension": ("largestDimension", re.compile(r"^[0-9]+([.][0-9]+)?$"), "decimal", "a decimal number"),
-    "diagnosis_date": ("diagnosisDate", re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"), "date", "a date in the form YYYY-MM-DD"),
+    "diagnosis_date": (
+        "diagnosisDate",
+        re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"),
+        "date",
+        "a date in the form YYYY-MM-DD",
+    ),
 }
 _CHOICE_COLUMNS = {"sex": "sex", "size_unit": "unit", "ebv_status": "ebvStatus"}
 # Term columns; those listed in CSV_COLUMNS as ';'-separated may hold several terms.
 _TERM_COLUMNS = {"site": "caseSite", "diagnosis": "diagnosis", "clinical_setting": "caseSetting"}
 _COLUMN_PROPERTY = {
-    **{column: spec[0] for column, spec in _LITERAL_COLUMNS.items()}, **_CHOICE_COLUMNS, **_TERM_COLUMNS,
+    **{column: spec[0] for column, spec in _LITERAL_COLUMNS.items()},
+    **_CHOICE_COLUMNS,
+    **_TERM_COLUMNS,
 }
 _CASE_ID = re.compile(r"^[A-Za-z0-9._-]+$")
 
@@ -73,7 +86,7 @@ class Located:
     columns: dict = field(default_factory=dict)
 
 
-def parse_data_file(graph: "Graph", path: Path) -> Located:
+def parse_data_file(graph: Graph, path: Path) -> Located:
     """Parse one data file into ``graph``, choosing the reader by the file name."""
     path = Path(path)
     name = path.name.lower()
@@ -143,15 +156,16 @@ def resolve_term(text: str) -> str:
     try:
         matches = resolver.resolve(text)
     except UnknownNameError:
-        raise UnknownNameError(f"{text!r} is not a label, synonym or CURIE of lmsgraph's vocabulary"
-                               f"{resolver.hint(text)}") from None
+        raise UnknownNameError(
+            f"{text!r} is not a label, synonym or CURIE of lmsgraph's vocabulary{resolver.hint(text)}"
+        ) from None
     found = sorted({m.iri for m in matches})
     if len(found) > 1:
         raise UnknownNameError(f"{text!r} names several terms ({', '.join(found)}); use a CURIE")
     return found[0]
 
 
-def read_cases_csv(graph: "Graph", path: Path) -> Located:
+def read_cases_csv(graph: Graph, path: Path) -> Located:
     """Convert case records in CSV into RDF in ``graph``; every bad cell is reported at once."""
     from rdflib import RDF, RDFS, Literal, Namespace, URIRef
     from rdflib.namespace import XSD
@@ -168,8 +182,11 @@ def read_cases_csv(graph: "Graph", path: Path) -> Located:
         raise DataError("the CSV needs a 'case_id' column (see docs/cases.md)", path=path, line=1, field="case_id")
     unknown = [h for h in header if h not in CSV_COLUMNS]
     if unknown:
-        raise DataError(f"unknown column(s) {', '.join(map(repr, unknown))}; the columns are "
-                        + ", ".join(CSV_COLUMNS), path=path, line=1)
+        raise DataError(
+            f"unknown column(s) {', '.join(map(repr, unknown))}; the columns are " + ", ".join(CSV_COLUMNS),
+            path=path,
+            line=1,
+        )
     base = path.resolve().as_uri() + "#"
     located = Located()
     errors: list[str] = []
@@ -250,11 +267,26 @@ def read_cases_csv(graph: "Graph", path: Path) -> Located:
                     located.columns[(node, value_prop)] = column
                     located.columns[(node, result_prop)] = column
 
-        link("finding", lmsg.hasObservation, (("findings_present", lmsg.Present), ("findings_absent", lmsg.Absent)),
-             lmsg.feature, lmsg.polarity, lmsg.CaseObservation)
-        link("marker", lmsg.hasMarkerResult, (("markers_positive", lmsg.Positive), ("markers_negative", lmsg.Negative),
-                                              ("markers_equivocal", lmsg.Equivocal)),
-             lmsg.marker, lmsg.result, lmsg.MarkerResult)
+        link(
+            "finding",
+            lmsg.hasObservation,
+            (("findings_present", lmsg.Present), ("findings_absent", lmsg.Absent)),
+            lmsg.feature,
+            lmsg.polarity,
+            lmsg.CaseObservation,
+        )
+        link(
+            "marker",
+            lmsg.hasMarkerResult,
+            (
+                ("markers_positive", lmsg.Positive),
+                ("markers_negative", lmsg.Negative),
+                ("markers_equivocal", lmsg.Equivocal),
+            ),
+            lmsg.marker,
+            lmsg.result,
+            lmsg.MarkerResult,
+        )
         if (synthetic := choice("synthetic")) is not None:
             put("synthetic", lmsg.synthetic, Literal(synthetic))
         if value := row.get("comment"):

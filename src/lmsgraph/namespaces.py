@@ -15,8 +15,19 @@ SEMAPV = Namespace(PREFIXES["semapv"])
 ONTOLOGY_IRI = LMSG["lmsgraph.owl"]
 DEFINITION = OBO.IAO_0000115
 
-__all__ = ["DEFINITION", "LMSG", "OBO", "OBOINOWL", "ONTOLOGY_IRI", "PREFIXES", "SEMAPV", "SSSOM",
-           "bind_prefixes", "compact_iri", "expand_curie"]
+__all__ = [
+    "DEFINITION",
+    "LMSG",
+    "OBO",
+    "OBOINOWL",
+    "ONTOLOGY_IRI",
+    "PREFIXES",
+    "SEMAPV",
+    "SSSOM",
+    "bind_prefixes",
+    "compact_iri",
+    "expand_curie",
+]
 
 
 def bind_prefixes(graph) -> None:

@@ -20,8 +20,18 @@ from lmsgraph.errors import ReasonerError, ToolMissingError
 JAVA_DIR = Path("/usr/share/java")
 PROFILE_CHECKER = Path(__file__).with_name("java") / "DlProfileCheck.java"
 # Logging bridges that clash with each other when they share a class path with slf4j-api.
-_CLASHING_JARS = ("jcl-over-slf4j", "log4j-over-slf4j", "jul-to-slf4j", "slf4j-jcl", "slf4j-log4j12",
-                  "slf4j-jdk14", "slf4j-simple", "slf4j-nop", "slf4j-reload4j", "maven3-slf4j-provider")
+_CLASHING_JARS = (
+    "jcl-over-slf4j",
+    "log4j-over-slf4j",
+    "jul-to-slf4j",
+    "slf4j-jcl",
+    "slf4j-log4j12",
+    "slf4j-jdk14",
+    "slf4j-simple",
+    "slf4j-nop",
+    "slf4j-reload4j",
+    "maven3-slf4j-provider",
+)
 
 
 @dataclass(frozen=True)
@@ -84,7 +94,10 @@ def check_dl_profile(graph: Graph, *, timeout: float = 300) -> ProfileReport:
         try:
             proc = subprocess.run(
                 [java, "-cp", classpath, str(PROFILE_CHECKER), str(owl_file)],
-                capture_output=True, text=True, timeout=timeout, check=False,
+                capture_output=True,
+                text=True,
+                timeout=timeout,
+                check=False,
             )
         except subprocess.TimeoutExpired as exc:
             raise ReasonerError(f"the OWL 2 DL profile check took longer than {timeout} s") from exc

@@ -59,7 +59,7 @@ class Converter:
     def compress(self, iri: str, passthrough: bool = False) -> str | None:
         for prefix, namespace in self._longest_first:
             if iri.startswith(namespace) and len(iri) > len(namespace):
-                return f"{prefix}:{iri[len(namespace):]}"
+                return f"{prefix}:{iri[len(namespace) :]}"
         return iri if passthrough else None
 
     def expand(self, curie: str, passthrough: bool = False) -> str | None:

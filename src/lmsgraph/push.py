@@ -37,9 +37,18 @@ def graph_store_url(store: str, graph: str | None) -> str:
     return urllib.parse.urlunsplit((parts.scheme, parts.netloc, parts.path, query, parts.fragment))
 
 
-def push(store: str, data: bytes | None = None, *, graph: str | None = DEFAULT_GRAPH, replace: bool = True,
-         user: str | None = None, password: str | None = None, auth: str = "digest",
-         timeout: float = 60.0, content_type: str = "text/turtle") -> PushResult:
+def push(
+    store: str,
+    data: bytes | None = None,
+    *,
+    graph: str | None = DEFAULT_GRAPH,
+    replace: bool = True,
+    user: str | None = None,
+    password: str | None = None,
+    auth: str = "digest",
+    timeout: float = 60.0,
+    content_type: str = "text/turtle",
+) -> PushResult:
     """Send ``data`` (default: the bundled graph as canonical Turtle) to the graph store ``store``.
 
     ``replace`` uses PUT (the named graph becomes exactly the data), otherwise POST (the
@@ -61,8 +70,9 @@ def push(store: str, data: bytes | None = None, *, graph: str | None = DEFAULT_G
         handler = urllib.request.HTTPDigestAuthHandler if auth == "digest" else urllib.request.HTTPBasicAuthHandler
         handlers.append(handler(passwords))
     opener = urllib.request.build_opener(*handlers)
-    request = urllib.request.Request(url, data=data, method="PUT" if replace else "POST",
-                                     headers={"Content-Type": content_type})
+    request = urllib.request.Request(
+        url, data=data, method="PUT" if replace else "POST", headers={"Content-Type": content_type}
+    )
     try:
         with opener.open(request, timeout=timeout) as response:
             status = response.status

@@ -18,7 +18,6 @@ from lmsgraph.resolve import Kind
 from lmsgraph.resources import data_dir
 
 
-
 def _kind(name: str, description: str, roots: tuple[str, ...] = (), noun: str = "", mode: str = "term") -> Kind:
     return Kind(name, description, tuple(LMSG_NS + r for r in roots), noun or name, mode)
 
@@ -26,17 +25,20 @@ def _kind(name: str, description: str, roots: tuple[str, ...] = (), noun: str = 
 #: What each parameter kind takes. A ``term`` parameter takes a label, synonym, CURIE,
 #: external code or IRI naming a term of the graph below one of the kind's roots; a ``code``
 #: an external code as given; ``text`` plain text.
-PARAM_KINDS = {k.name: k for k in (
-    _kind("entity", "a disease entity", ("DiseaseEntity",), "disease entity"),
-    _kind("marker", "a marker", ("ImmunohistochemicalMarker", "MolecularMarker")),
-    _kind("site", "an anatomic site", ("AnatomicSite",), "anatomic site"),
-    _kind("virus", "a virus", ("Virus",)),
-    _kind("feature", "a vocabulary term", ("Feature",), "vocabulary term"),
-    _kind("polarity", "a polarity (present or positive, absent or negative)", ("Polarity",)),
-    _kind("term", "a term of the graph"),
-    _kind("code", "an external code (NCIT:C3158, ICDO:8890/3...) or its IRI", mode="code"),
-    _kind("text", "text", mode="text"),
-)}
+PARAM_KINDS = {
+    k.name: k
+    for k in (
+        _kind("entity", "a disease entity", ("DiseaseEntity",), "disease entity"),
+        _kind("marker", "a marker", ("ImmunohistochemicalMarker", "MolecularMarker")),
+        _kind("site", "an anatomic site", ("AnatomicSite",), "anatomic site"),
+        _kind("virus", "a virus", ("Virus",)),
+        _kind("feature", "a vocabulary term", ("Feature",), "vocabulary term"),
+        _kind("polarity", "a polarity (present or positive, absent or negative)", ("Polarity",)),
+        _kind("term", "a term of the graph"),
+        _kind("code", "an external code (NCIT:C3158, ICDO:8890/3...) or its IRI", mode="code"),
+        _kind("text", "text", mode="text"),
+    )
+}
 
 
 @dataclass(frozen=True)
@@ -69,11 +71,21 @@ def parse_query_file(path: Path) -> CannedQuery:
     params = []
     for name, spec in (meta.get("params") or {}).items():
         if not isinstance(spec, dict) or spec.get("kind") not in PARAM_KINDS or "example" not in spec:
-            raise DataError(f"parameter needs a kind (one of {', '.join(PARAM_KINDS)}) and an example",
-                            path=path, field=f"params.{name}", value=spec)
+            raise DataError(
+                f"parameter needs a kind (one of {', '.join(PARAM_KINDS)}) and an example",
+                path=path,
+                field=f"params.{name}",
+                value=spec,
+            )
         params.append(Param(name, spec["kind"], str(spec["example"]), str(spec.get("description", ""))))
-    return CannedQuery(name=path.stem, path=path, summary=str(meta["summary"]), text=text,
-                       tags=tuple(meta.get("tags") or ()), params=tuple(params))
+    return CannedQuery(
+        name=path.stem,
+        path=path,
+        summary=str(meta["summary"]),
+        text=text,
+        tags=tuple(meta.get("tags") or ()),
+        params=tuple(params),
+    )
 
 
 def catalogue() -> dict[str, CannedQuery]:
@@ -111,8 +123,9 @@ def check_param_names(query: CannedQuery, params: dict[str, object]) -> tuple[Pa
     known = {p.name: p for p in query.params}
     unknown = sorted(set(params) - set(known))
     if unknown:
-        raise UsageError(f"unknown parameter; {query.name} takes {', '.join(known) or 'none'}",
-                        field="params", value=unknown[0])
+        raise UsageError(
+            f"unknown parameter; {query.name} takes {', '.join(known) or 'none'}", field="params", value=unknown[0]
+        )
     for name, param in known.items():
         if params.get(name) is None:
             raise UsageError(f"missing parameter --{name} (example: {param.example})", field=name)

@@ -22,15 +22,33 @@ SKOS = "http://www.w3.org/2004/02/skos/core#"
 
 # Spellings users write for the schemes of the SSSOM table (compared upper-case, without - _ . and spaces).
 PREFIX_ALIASES = {
-    "NCI": "NCIT", "NCIT": "NCIT", "NCITHESAURUS": "NCIT",
-    "MONDO": "MONDO", "DOID": "DOID", "UMLS": "UMLS", "UMLSCUI": "UMLS", "CUI": "UMLS",
-    "ICDO": "ICDO", "ICDO3": "ICDO", "ICDOM": "ICDO", "ICDO3M": "ICDO",
-    "ICDOT": "ICDO-T", "ICDO3T": "ICDO-T",
-    "ORPHANET": "Orphanet", "ORPHA": "Orphanet", "ORDO": "Orphanet",
-    "ONCOTREE": "ONCOTREE", "UBERON": "UBERON", "CL": "CL", "HGNC": "HGNC", "NCBITAXON": "NCBITaxon",
+    "NCI": "NCIT",
+    "NCIT": "NCIT",
+    "NCITHESAURUS": "NCIT",
+    "MONDO": "MONDO",
+    "DOID": "DOID",
+    "UMLS": "UMLS",
+    "UMLSCUI": "UMLS",
+    "CUI": "UMLS",
+    "ICDO": "ICDO",
+    "ICDO3": "ICDO",
+    "ICDOM": "ICDO",
+    "ICDO3M": "ICDO",
+    "ICDOT": "ICDO-T",
+    "ICDO3T": "ICDO-T",
+    "ORPHANET": "Orphanet",
+    "ORPHA": "Orphanet",
+    "ORDO": "Orphanet",
+    "ONCOTREE": "ONCOTREE",
+    "UBERON": "UBERON",
+    "CL": "CL",
+    "HGNC": "HGNC",
+    "NCBITAXON": "NCBITaxon",
 }
 
-INDEX_QUERY = sparql_prefixes("rdfs", "oboInOwl", "lmsg") + """
+INDEX_QUERY = (
+    sparql_prefixes("rdfs", "oboInOwl", "lmsg")
+    + """
 SELECT ?term ?name ?how WHERE {
   { ?term rdfs:label ?name . BIND ("label" AS ?how) }
   UNION { ?term oboInOwl:hasExactSynonym ?name . BIND ("synonym" AS ?how) }
@@ -38,31 +56,39 @@ SELECT ?term ?name ?how WHERE {
   FILTER (STRSTARTS(STR(?term), STR(lmsg:)))
 }
 """
+)
 
 # The class hierarchy and the typed qualifier values, read once: a term's kinds are its
 # ancestors (and, for a qualifier value, its class), worked out in Python.
-HIERARCHY_QUERY = sparql_prefixes("rdfs", "lmsg") + """
+HIERARCHY_QUERY = (
+    sparql_prefixes("rdfs", "lmsg")
+    + """
 SELECT ?term ?parent WHERE {
   { ?term rdfs:subClassOf ?parent . FILTER (isIRI(?parent)) }
   UNION { ?parent rdfs:subClassOf lmsg:QualifierValue . ?term a ?parent }
 }
 """
+)
 
-TERM_QUERY = sparql_prefixes("rdfs") + """
+TERM_QUERY = (
+    sparql_prefixes("rdfs")
+    + """
 SELECT ?term ?name ?ancestor WHERE {
   ?term rdfs:label ?name .
   OPTIONAL { { ?term rdfs:subClassOf+ ?ancestor } UNION { ?term a ?ancestor } FILTER (isIRI(?ancestor)) }
 }
 """
+)
 
-MAPPINGS_QUERY = sparql_prefixes("skos") + """
+MAPPINGS_QUERY = (
+    sparql_prefixes("skos")
+    + """
 SELECT ?term ?predicate ?code WHERE {
   VALUES ?predicate { skos:exactMatch skos:closeMatch skos:narrowMatch skos:broadMatch skos:relatedMatch }
   ?term ?predicate ?code .
 }
 """
-
-
+)
 
 
 @dataclass(frozen=True)
@@ -201,16 +227,24 @@ class Resolver:
         return self._labels
 
     def _match(self, iri: str, how: str, predicate: str | None = None, code: str | None = None) -> Match:
-        return Match(iri, compact_iri(iri), self._labels.get(iri, ""), how, self.is_entity(iri),
-                     compact_iri(predicate) if predicate else None, code)
+        return Match(
+            iri,
+            compact_iri(iri),
+            self._labels.get(iri, ""),
+            how,
+            self.is_entity(iri),
+            compact_iri(predicate) if predicate else None,
+            code,
+        )
 
     def _by_code(self, code: str) -> list[Match]:
         rank = {SKOS + p: i for i, p in enumerate(PREDICATE_ORDER)}
         found = sorted(self._mappings().get(code, []), key=lambda tp: (rank.get(tp[1], 99), tp[0]))
         return [self._match(term, "mapping", predicate, code) for term, predicate in found]
 
-    def resolve(self, name: str, *, kind: Kind | None = None, entities_only: bool = False,
-                field: str | None = None) -> list[Match]:
+    def resolve(
+        self, name: str, *, kind: Kind | None = None, entities_only: bool = False, field: str | None = None
+    ) -> list[Match]:
         """Every term ``name`` names, best first; :class:`UnknownNameError` if none.
 
         With a ``kind`` (``entities_only`` is the disease entity kind), only terms of that kind
@@ -249,8 +283,9 @@ class Resolver:
                 else:
                     matches = self._by_code(expanded)
             if not matches:
-                raise UnknownNameError(f"no term of the graph has the IRI {expanded}{self.hint(text, kind)}",
-                                  field=field, value=name)
+                raise UnknownNameError(
+                    f"no term of the graph has the IRI {expanded}{self.hint(text, kind)}", field=field, value=name
+                )
         else:
             self._load()
             found = set(self._index.get(_normal(text), []))
@@ -259,24 +294,28 @@ class Resolver:
             if any(how != "related synonym" for _, how in found):
                 found = {(term, how) for term, how in found if how != "related synonym"}
             order = {"label": 0, "synonym": 1, "related synonym": 2}
-            matches = [self._match(term, how) for term, how in
-                       sorted(found, key=lambda th: (order.get(th[1], 3), th[0]))]
+            matches = [
+                self._match(term, how) for term, how in sorted(found, key=lambda th: (order.get(th[1], 3), th[0]))
+            ]
             if not matches:
                 what = f"unknown name: no {kind.noun} has it" if kind and kind.roots else "unknown name"
-                raise UnknownNameError(f"{what}{self.hint(text, kind, always=bool(kind and kind.roots))}",
-                                  field=field, value=name)
+                raise UnknownNameError(
+                    f"{what}{self.hint(text, kind, always=bool(kind and kind.roots))}", field=field, value=name
+                )
         if kind is not None and kind.roots:
             wanted = [m for m in matches if self.is_a(m.iri, kind)]
             if not wanted:
                 self._load()
                 what = "; ".join(f"{m.curie} ({self._describe(m)})" for m in matches)
-                raise WrongKindError(f"names {what}, not {kind.description}{self.hint(text, kind, always=True)}",
-                                field=field, value=name)
+                raise WrongKindError(
+                    f"names {what}, not {kind.description}{self.hint(text, kind, always=True)}", field=field, value=name
+                )
             matches = wanted
         return matches
 
-    def resolve_one(self, name: str, *, kind: Kind | None = None, entities_only: bool = False,
-                    field: str | None = None) -> Match:
+    def resolve_one(
+        self, name: str, *, kind: Kind | None = None, entities_only: bool = False, field: str | None = None
+    ) -> Match:
         """The single term ``name`` names; an error listing them if it names several."""
         if entities_only:
             kind = ENTITY
@@ -294,8 +333,11 @@ class Resolver:
     def _describe(self, match: Match) -> str:
         """A term's label and its vocabulary: ``desmin, a smooth muscle antigen``."""
         above = self.ancestors(match.iri)
-        vocabularies = sorted(self._labels.get(a, compact_iri(a)) for a in above
-                              if a in self._parents_of_feature() or a == ENTITY.roots[0])
+        vocabularies = sorted(
+            self._labels.get(a, compact_iri(a))
+            for a in above
+            if a in self._parents_of_feature() or a == ENTITY.roots[0]
+        )
         kind_text = f", {vocabularies[0]}" if vocabularies else ""
         return f"{match.label or match.curie}{kind_text}"
 

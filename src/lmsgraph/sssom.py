@@ -65,7 +65,10 @@ class MappingSet:
         if prefix not in self.curie_map:
             raise DataError(
                 f"prefix {prefix!r} is not in the curie_map of the metadata header",
-                path=path, line=line, field=column, value=curie,
+                path=path,
+                line=line,
+                field=column,
+                value=curie,
             )
         return self.curie_map[prefix] + match["local"]
 
@@ -115,16 +118,20 @@ def read_sssom(path: Path) -> MappingSet:
         if len(cells) != len(columns):
             raise DataError(
                 f"row has {len(cells)} cells but the header has {len(columns)} columns",
-                path=path, line=line_no,
+                path=path,
+                line=line_no,
             )
-        row = dict(zip(columns, cells))
+        row = dict(zip(columns, cells, strict=True))
         for required in REQUIRED_COLUMNS:
             if not row[required].strip():
                 raise DataError("required cell is empty", path=path, line=line_no, field=required)
         if row["predicate_id"] not in PREDICATES:
             raise DataError(
                 f"predicate must be one of {', '.join(sorted(PREDICATES))}",
-                path=path, line=line_no, field="predicate_id", value=row["predicate_id"],
+                path=path,
+                line=line_no,
+                field="predicate_id",
+                value=row["predicate_id"],
             )
         for column in ("subject_id", "object_id", "mapping_justification"):
             mset.expand(row[column], path=path, line=line_no, column=column)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-from rdflib import OWL, RDF, RDFS, Graph, SKOS
+from rdflib import OWL, RDF, RDFS, SKOS, Graph
 
 from lmsgraph.namespaces import LMSG
 

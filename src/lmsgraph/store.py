@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-
 #: Files Oxigraph reads itself, by suffix.
 DIRECT_SUFFIXES = {".nt": "N_TRIPLES", ".ttl": "TURTLE"}
 

@@ -84,7 +84,9 @@ def case_triples(index: int, rng: random.Random, error: str | None = None) -> It
     yield f"{case} {_iri('ageYears')} {_lit(age, 'integer')} ."
     sex = "Unspecified" if error == "bad-sex" else rng.choice(SEXES)
     yield f"{case} {_iri('sex')} {_iri(sex)} ."
-    site = "Lung" if error == "unknown-site" else ("Liver" if diagnosis == "HepaticLeiomyosarcoma" else rng.choice(SITES))
+    site = (
+        "Lung" if error == "unknown-site" else ("Liver" if diagnosis == "HepaticLeiomyosarcoma" else rng.choice(SITES))
+    )
     yield f"{case} {_iri('caseSite')} {_iri(site)} ."
     size = f"{rng.randint(10, 250) / 10:.1f}"
     yield f"{case} {_iri('largestDimension')} {_lit(size, 'decimal')} ."

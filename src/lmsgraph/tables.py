@@ -65,7 +65,7 @@ def render(table, fmt: str = "table") -> str:
         raise UsageError(f"format must be one of {', '.join(FORMATS)}, not {fmt!r}")
     grid = [names] + [[" ".join(cell(row.get(n), readable=True).split()) for n in names] for row in table]
     widths = [max(len(r[i]) for r in grid) for i in range(len(names))]
-    lines = ["  ".join(v.ljust(w) for v, w in zip(r, widths)).rstrip() for r in grid]
+    lines = ["  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)).rstrip() for r in grid]
     lines.insert(1, "  ".join("-" * w for w in widths))
     count = len(table)
     return "\n".join(lines) + f"\n({count} row{'s' if count != 1 else ''})\n"

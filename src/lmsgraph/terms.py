@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
 from decimal import Decimal, InvalidOperation
+from functools import cache
 from typing import Any, NamedTuple
 
 from lmsgraph.errors import UsageError
@@ -20,9 +20,24 @@ from lmsgraph.errors import UsageError
 XSD_NS = "http://www.w3.org/2001/XMLSchema#"
 XSD_STRING = XSD_NS + "string"
 RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
-_INTEGER_TYPES = {f"{XSD_NS}{t}" for t in (
-    "integer", "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger",
-    "nonPositiveInteger", "negativeInteger", "unsignedInt", "unsignedLong", "unsignedShort", "unsignedByte")}
+_INTEGER_TYPES = {
+    f"{XSD_NS}{t}"
+    for t in (
+        "integer",
+        "int",
+        "long",
+        "short",
+        "byte",
+        "nonNegativeInteger",
+        "positiveInteger",
+        "nonPositiveInteger",
+        "negativeInteger",
+        "unsignedInt",
+        "unsignedLong",
+        "unsignedShort",
+        "unsignedByte",
+    )
+}
 
 
 class Term(NamedTuple):

@@ -104,14 +104,19 @@ def start(folder: Path, timeout: float = 90.0) -> Virtuoso:
     """Start a server with an empty database in ``folder`` and wait until /sparql answers."""
     binary = executable()
     if binary is None:
-        raise RuntimeError("virtuoso-t is not installed; `python3 run.py test` installs "
-                           "Debian's virtuoso-opensource-7-bin package")
+        raise RuntimeError(
+            "virtuoso-t is not installed; `python3 run.py test` installs Debian's virtuoso-opensource-7-bin package"
+        )
     folder.mkdir(parents=True, exist_ok=True)
     http_port, sql_port = free_port(), free_port()
     ini = folder / "virtuoso.ini"
     ini.write_text(INI.format(dir=folder, sql_port=sql_port, http_port=http_port))
-    process = subprocess.Popen([binary, "+foreground", "+configfile", str(ini)], cwd=folder,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [binary, "+foreground", "+configfile", str(ini)],
+        cwd=folder,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     server = Virtuoso(process, folder, http_port)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

@@ -21,9 +21,17 @@ class CheckFailed(click.ClickException):
 # Where each command is defined; a module is imported only when its command runs (or for --help),
 # so a query does not pay for the build and validation commands' imports.
 COMMAND_MODULES = {
-    "build": "build", "export": "build", "reason": "build", "format": "build",
-    "info": "info", "validate": "validate",
-    "queries": "query", "query": "query", "sparql": "query", "entity": "query", "push": "query",
+    "build": "build",
+    "export": "build",
+    "reason": "build",
+    "format": "build",
+    "info": "info",
+    "validate": "validate",
+    "queries": "query",
+    "query": "query",
+    "sparql": "query",
+    "entity": "query",
+    "push": "query",
 }
 
 

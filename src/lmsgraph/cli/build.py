@@ -12,11 +12,18 @@ from lmsgraph.errors import UsageError
 
 EXAMPLES = (
     ("markers-of-entity", {"entity": "inflammatory leiomyosarcoma"}, "Markers of inflammatory leiomyosarcoma"),
-    ("markers-of-entity", {"entity": "EBV-associated smooth muscle tumour"}, "Markers of EBV-associated smooth muscle tumour"),
+    (
+        "markers-of-entity",
+        {"entity": "EBV-associated smooth muscle tumour"},
+        "Markers of EBV-associated smooth muscle tumour",
+    ),
     ("sites-of-entity", {"entity": "inflammatory leiomyosarcoma"}, "Sites of inflammatory leiomyosarcoma"),
     ("entities-by-site", {"site": "liver"}, "Entities at the liver"),
-    ("behaviour-and-prognosis-of-entity", {"entity": "inflammatory leiomyosarcoma"},
-     "Behaviour and prognosis of inflammatory leiomyosarcoma"),
+    (
+        "behaviour-and-prognosis-of-entity",
+        {"entity": "inflammatory leiomyosarcoma"},
+        "Behaviour and prognosis of inflammatory leiomyosarcoma",
+    ),
     ("entity-hierarchy", {}, "The entity hierarchy"),
 )
 
@@ -36,9 +43,11 @@ def owl_checks(graph) -> list[str]:
     problems += [f"not OWL 2 DL: {v}" for v in profile.violations]
     step("reasoning with HermiT (owlready2)")
     report = reason(graph)
-    click.echo(f"HermiT: {'consistent' if report.consistent else 'INCONSISTENT'}; "
-               f"{len(report.unsatisfiable)} unsatisfiable classes; "
-               f"{len(report.inferred_subclasses)} subclass links inferred beyond those asserted")
+    click.echo(
+        f"HermiT: {'consistent' if report.consistent else 'INCONSISTENT'}; "
+        f"{len(report.unsatisfiable)} unsatisfiable classes; "
+        f"{len(report.inferred_subclasses)} subclass links inferred beyond those asserted"
+    )
     if not report.consistent:
         problems.append("the ontology is inconsistent under HermiT")
     problems += [f"unsatisfiable class: {c}" for c in report.unsatisfiable]
@@ -54,10 +63,12 @@ def shape_checks(graph) -> list[str]:
         step(f"validating against the {shapes} shapes")
         report = validate(graph, shapes=shapes)
         counts = report.counts()
-        click.echo(f"SHACL ({shapes} shapes, {report.engine} engine): "
-                   f"{'passes' if report.passed else 'FAILS'} (no violation allowed); "
-                   f"{counts['Violation']} violations, {counts['Warning']} warnings, {counts['Info']} infos; "
-                   f"sh:conforms {'true' if report.conforms else 'false'}")
+        click.echo(
+            f"SHACL ({shapes} shapes, {report.engine} engine): "
+            f"{'passes' if report.passed else 'FAILS'} (no violation allowed); "
+            f"{counts['Violation']} violations, {counts['Warning']} warnings, {counts['Info']} infos; "
+            f"sh:conforms {'true' if report.conforms else 'false'}"
+        )
         for r in report.results:
             shown = r.as_dict()
             line = f"{r.severity.lower()}: {shown['focus_node']} {shown['path'] or ''}: {r.message}"
@@ -90,8 +101,14 @@ def print_examples(graph) -> None:
         click.echo(f"\n{title} ({name}):")
         for row in rows:
             if row.get("claim") is None:
-                click.echo("  " + " | ".join(str(v.label if hasattr(v, "label") and v.label else v)
-                                             for k, v in row.items() if not k.endswith("Label") and v is not None))
+                click.echo(
+                    "  "
+                    + " | ".join(
+                        str(v.label if hasattr(v, "label") and v.label else v)
+                        for k, v in row.items()
+                        if not k.endswith("Label") and v is not None
+                    )
+                )
                 continue
             view = kg.claims.claim(row["claim"].iri)
             subject = f"{view.entity.text()}: " if "entity" not in params else ""
@@ -101,8 +118,14 @@ def print_examples(graph) -> None:
 
 
 @cli.command()
-@click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path), default=Path("build"),
-              show_default=True, help="Folder for the exports.")
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("build"),
+    show_default=True,
+    help="Folder for the exports.",
+)
 @click.option("--skip-owl-checks", is_flag=True, help="Skip the OWL 2 DL profile check and HermiT (they need Java).")
 def build(out: Path, skip_owl_checks: bool) -> None:
     """Load the graph, check it, print a summary and example answers, and write every export."""
@@ -113,8 +136,10 @@ def build(out: Path, skip_owl_checks: bool) -> None:
     step("loading the graph")
     graph = lmsgraph.load()
     counts = lmsgraph.counts(graph)
-    click.echo(f"lmsgraph {lmsgraph.__version__}: " + ", ".join(
-        f"{v} {k.replace('_', ' ')}" for k, v in counts.as_dict().items()))
+    click.echo(
+        f"lmsgraph {lmsgraph.__version__}: "
+        + ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in counts.as_dict().items())
+    )
     fail_on(shape_checks(graph) + ([] if skip_owl_checks else owl_checks(graph)), "; no exports written")
     print_examples(graph)
     step(f"writing exports to {out}")
@@ -123,10 +148,21 @@ def build(out: Path, skip_owl_checks: bool) -> None:
 
 
 @cli.command()
-@click.option("--format", "fmt", type=click.Choice(["ttl", "jsonld", "nt", "rdfxml"]), default="ttl",
-              show_default=True, help="Serialisation.")
-@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="File to write (atomically); standard output if omitted.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["ttl", "jsonld", "nt", "rdfxml"]),
+    default="ttl",
+    show_default=True,
+    help="Serialisation.",
+)
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="File to write (atomically); standard output if omitted.",
+)
 def export(fmt: str, out: Path | None) -> None:
     """Export the whole graph (deterministic bytes for the same graph)."""
     import lmsgraph
@@ -171,7 +207,8 @@ def format_(check: bool, files: tuple[Path, ...]) -> None:
     for path in changed:
         click.echo(f"{verb}: {path}")
     if check and changed:
-        raise CheckFailed(f"{len(changed)} file(s) not in canonical form; run: lmsgraph format "
-                          + " ".join(str(p) for p in changed))
+        raise CheckFailed(
+            f"{len(changed)} file(s) not in canonical form; run: lmsgraph format " + " ".join(str(p) for p in changed)
+        )
     if not changed:
         click.echo(f"{len(paths)} file(s) already in canonical form")

@@ -16,17 +16,33 @@ DEFAULT_NAMED_GRAPH = LMSG_NS
 def backend_options(fn):
     """The options every querying command shares: which backend, and extra data files."""
     options = [
-        click.option("--backend", type=click.Choice(("oxigraph", "rdflib", "remote")), default=None,
-                     help="Where to run: the bundled graph in Oxigraph (default) or rdflib, or a remote endpoint."),
+        click.option(
+            "--backend",
+            type=click.Choice(("oxigraph", "rdflib", "remote")),
+            default=None,
+            help="Where to run: the bundled graph in Oxigraph (default) or rdflib, or a remote endpoint.",
+        ),
         click.option("--endpoint", metavar="URL", help="A SPARQL 1.1 endpoint (implies --backend remote)."),
-        click.option("--named-graph", metavar="IRI", default=DEFAULT_NAMED_GRAPH, show_default=True,
-                     help="On a remote endpoint, the graph holding lmsgraph (sent as the default graph)."),
+        click.option(
+            "--named-graph",
+            metavar="IRI",
+            default=DEFAULT_NAMED_GRAPH,
+            show_default=True,
+            help="On a remote endpoint, the graph holding lmsgraph (sent as the default graph).",
+        ),
         click.option("--user", help="User name for the endpoint."),
         click.option("--password", envvar="LMSGRAPH_PASSWORD", help="Password (or set LMSGRAPH_PASSWORD)."),
         click.option("--auth", type=click.Choice(("digest", "basic")), default="digest", show_default=True),
-        click.option("--timeout", type=float, default=30.0, show_default=True, help="Seconds to wait for the endpoint."),
-        click.option("--data", "data_files", multiple=True, type=click.Path(path_type=Path),
-                     help="Add your case records (Turtle, N-Triples, JSON-LD, CSV) to the bundled graph; repeatable."),
+        click.option(
+            "--timeout", type=float, default=30.0, show_default=True, help="Seconds to wait for the endpoint."
+        ),
+        click.option(
+            "--data",
+            "data_files",
+            multiple=True,
+            type=click.Path(path_type=Path),
+            help="Add your case records (Turtle, N-Triples, JSON-LD, CSV) to the bundled graph; repeatable.",
+        ),
     ]
     for option in reversed(options):
         fn = option(fn)
@@ -43,10 +59,18 @@ def open_graph(backend, endpoint, named_graph, user, password, auth, timeout, da
     backend = backend or ("remote" if endpoint else "oxigraph")
     if backend == "remote":
         if data_files:
-            raise UsageError("--data adds files to the bundled graph; push them to the remote store instead",
-                            field="data")
-        return connect("remote", endpoint=endpoint, named_graph=named_graph, timeout=timeout,
-                       user=user, password=password, auth=auth)
+            raise UsageError(
+                "--data adds files to the bundled graph; push them to the remote store instead", field="data"
+            )
+        return connect(
+            "remote",
+            endpoint=endpoint,
+            named_graph=named_graph,
+            timeout=timeout,
+            user=user,
+            password=password,
+            auth=auth,
+        )
     if backend == "rdflib":
         import lmsgraph
         from lmsgraph.inputs import parse_data_file
@@ -82,15 +106,30 @@ def queries(fmt: str, tag: str | None) -> None:
 
     found = [q for q in catalogue().values() if tag is None or tag in q.tags]
     if fmt == "json":
-        click.echo(json.dumps([{"name": q.name, "summary": q.summary, "tags": list(q.tags),
-                                "params": [{"name": p.name, "kind": p.kind, "example": p.example,
-                                            "description": p.description} for p in q.params]}
-                               for q in found], indent=2))
+        click.echo(
+            json.dumps(
+                [
+                    {
+                        "name": q.name,
+                        "summary": q.summary,
+                        "tags": list(q.tags),
+                        "params": [
+                            {"name": p.name, "kind": p.kind, "example": p.example, "description": p.description}
+                            for p in q.params
+                        ],
+                    }
+                    for q in found
+                ],
+                indent=2,
+            )
+        )
         return
     from lmsgraph.queries import PARAM_KINDS
 
     for q in found:
-        params = " ".join(f"--{p.name} {p.example!r}" if " " in p.example else f"--{p.name} {p.example}" for p in q.params)
+        params = " ".join(
+            f"--{p.name} {p.example!r}" if " " in p.example else f"--{p.name} {p.example}" for p in q.params
+        )
         click.echo(f"{q.name}  {params}".rstrip())
         click.echo(f"    {q.summary}")
         if q.params:
@@ -148,8 +187,10 @@ def query(ctx: click.Context, name: str, fmt: str, **backend) -> None:
     click.echo(answer.render(fmt), nl=False)
     if not answer:
         asked = ", ".join(f"{k}={v!r}" for k, v in params.items())
-        click.echo(f"lmsgraph: no answer: the graph has no statement for {canned.name}"
-                   + (f" with {asked}" if asked else ""), err=True)
+        click.echo(
+            f"lmsgraph: no answer: the graph has no statement for {canned.name}" + (f" with {asked}" if asked else ""),
+            err=True,
+        )
 
 
 @cli.command()
@@ -201,17 +242,28 @@ def entity(name: str, fmt: str, **backend) -> None:
 
 @cli.command()
 @click.argument("store_url", metavar="STORE")
-@click.option("--graph", "graph_iri", default=DEFAULT_NAMED_GRAPH, show_default=True, metavar="IRI",
-              help="The named graph to write.")
+@click.option(
+    "--graph",
+    "graph_iri",
+    default=DEFAULT_NAMED_GRAPH,
+    show_default=True,
+    metavar="IRI",
+    help="The named graph to write.",
+)
 @click.option("--append", is_flag=True, help="Add to the graph (POST) instead of replacing it (PUT).")
 @click.option("--user", help="User name for the store.")
 @click.option("--password", envvar="LMSGRAPH_PASSWORD", help="Password (or set LMSGRAPH_PASSWORD).")
 @click.option("--auth", type=click.Choice(("digest", "basic")), default="digest", show_default=True)
 @click.option("--timeout", type=float, default=60.0, show_default=True)
-@click.option("--file", "data_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Send this Turtle file instead of the bundled graph.")
-def push(store_url: str, graph_iri: str, append: bool, user, password, auth: str, timeout: float,
-         data_file: Path | None) -> None:
+@click.option(
+    "--file",
+    "data_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Send this Turtle file instead of the bundled graph.",
+)
+def push(
+    store_url: str, graph_iri: str, append: bool, user, password, auth: str, timeout: float, data_file: Path | None
+) -> None:
     """Send the bundled graph to a SPARQL 1.1 Graph Store (e.g. Virtuoso's /sparql-graph-crud-auth).
 
     \b
@@ -221,8 +273,11 @@ def push(store_url: str, graph_iri: str, append: bool, user, password, auth: str
     from lmsgraph.push import push as send
 
     data = data_file.read_bytes() if data_file else None
-    result = send(store_url, data, graph=graph_iri, replace=not append, user=user, password=password,
-                  auth=auth, timeout=timeout)
+    result = send(
+        store_url, data, graph=graph_iri, replace=not append, user=user, password=password, auth=auth, timeout=timeout
+    )
     verb = "added to" if append else "replaced"
-    click.echo(f"{result.bytes_sent} bytes of Turtle {verb} graph <{result.graph}> at {store_url} "
-               f"(HTTP {result.status})", err=True)
+    click.echo(
+        f"{result.bytes_sent} bytes of Turtle {verb} graph <{result.graph}> at {store_url} (HTTP {result.status})",
+        err=True,
+    )

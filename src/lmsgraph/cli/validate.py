@@ -14,18 +14,43 @@ FORMATS = ("text", "json", "ttl")
 
 @cli.command()
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--shapes", default="graph", show_default=True, metavar="graph|cases|PATH",
-              help="The bundled graph shapes, the case record shapes, or a Turtle file of shapes.")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
-              help="text for people, json for programs, ttl for a SHACL validation report graph.")
-@click.option("--engine", type=click.Choice(("auto", "compiled", "pyshacl")), default="auto", show_default=True,
-              help="compiled runs the shapes as SPARQL on Oxigraph; pyshacl is the reference engine.")
-@click.option("--fail-on", "fail_on", type=click.Choice(("violation", "warning", "info")), default="violation",
-              show_default=True, help="The least severe result that makes validation fail (exit 1).")
+@click.option(
+    "--shapes",
+    default="graph",
+    show_default=True,
+    metavar="graph|cases|PATH",
+    help="The bundled graph shapes, the case record shapes, or a Turtle file of shapes.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="text",
+    show_default=True,
+    help="text for people, json for programs, ttl for a SHACL validation report graph.",
+)
+@click.option(
+    "--engine",
+    type=click.Choice(("auto", "compiled", "pyshacl")),
+    default="auto",
+    show_default=True,
+    help="compiled runs the shapes as SPARQL on Oxigraph; pyshacl is the reference engine.",
+)
+@click.option(
+    "--fail-on",
+    "fail_on",
+    type=click.Choice(("violation", "warning", "info")),
+    default="violation",
+    show_default=True,
+    help="The least severe result that makes validation fail (exit 1).",
+)
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write the report to this file.")
-@click.option("--progress/--no-progress", default=None, help="Show progress on stderr (default: when stderr is a terminal).")
-def validate(files: tuple[Path, ...], shapes: str, fmt: str, engine: str, fail_on: str, out: Path | None,
-             progress: bool | None) -> None:
+@click.option(
+    "--progress/--no-progress", default=None, help="Show progress on stderr (default: when stderr is a terminal)."
+)
+def validate(
+    files: tuple[Path, ...], shapes: str, fmt: str, engine: str, fail_on: str, out: Path | None, progress: bool | None
+) -> None:
     """Validate FILES (Turtle, N-Triples, JSON-LD, CSV case records, SSSOM), or the bundled graph.
 
     The report says whether the data conform as SHACL defines it (no result at all); the
@@ -47,8 +72,13 @@ def validate(files: tuple[Path, ...], shapes: str, fmt: str, engine: str, fail_o
 
     if progress is None:
         progress = sys.stderr.isatty()
-    report = run(list(files) or None, shapes=shapes, engine=engine, fail_on=fail_on,
-                 progress=(lambda m: click.echo(f"lmsgraph: {m}", err=True)) if progress else None)
+    report = run(
+        list(files) or None,
+        shapes=shapes,
+        engine=engine,
+        fail_on=fail_on,
+        progress=(lambda m: click.echo(f"lmsgraph: {m}", err=True)) if progress else None,
+    )
     text = {"text": report.to_text, "json": report.to_json, "ttl": report.to_turtle}[fmt]()
     if out is not None:
         write_atomic(out, text.encode("utf-8"))
@@ -56,4 +86,6 @@ def validate(files: tuple[Path, ...], shapes: str, fmt: str, engine: str, fail_o
     else:
         click.echo(text, nl=False)
     if not report.passed:
-        raise CheckFailed(f"{len(report.failures)} result(s) at or above --fail-on {fail_on} for the {report.shapes} shapes")
+        raise CheckFailed(
+            f"{len(report.failures)} result(s) at or above --fail-on {fail_on} for the {report.shapes} shapes"
+        )

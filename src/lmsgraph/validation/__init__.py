@@ -47,7 +47,7 @@ class _Data:
         self.columns: dict = {}
         self.with_context = False
 
-    def rdflib_graph(self) -> "Graph":
+    def rdflib_graph(self) -> Graph:
         from lmsgraph.graph import vocabulary_ntriples
         from lmsgraph.inputs import parse_data_file
         from lmsgraph.validation.loading import exact_literals
@@ -121,7 +121,7 @@ def _gather(data, sset: ShapeSet, *, direct_ok: bool, context: bool | None) -> _
     return out
 
 
-def run_pyshacl(data_graph: "Graph", shapes_graph: "Graph") -> list[ValidationResult]:
+def run_pyshacl(data_graph: Graph, shapes_graph: Graph) -> list[ValidationResult]:
     """Validate with pyshacl and read its results graph into typed results."""
     import pyshacl
     from pyshacl.errors import ReportableRuntimeError
@@ -133,8 +133,14 @@ def run_pyshacl(data_graph: "Graph", shapes_graph: "Graph") -> list[ValidationRe
     from lmsgraph.validation.compiled import DEFAULT_MESSAGES, Compiler
 
     try:
-        _, results_graph, _ = pyshacl.validate(data_graph, shacl_graph=shapes_graph, inference="none",
-                                               allow_warnings=True, allow_infos=True, advanced=False)
+        _, results_graph, _ = pyshacl.validate(
+            data_graph,
+            shacl_graph=shapes_graph,
+            inference="none",
+            allow_warnings=True,
+            allow_infos=True,
+            advanced=False,
+        )
     except ReportableRuntimeError as exc:
         raise ValidationFailureError(f"pyshacl could not validate: {exc}") from exc
     if not isinstance(results_graph, Graph):  # pyshacl returns some failures instead of raising them
@@ -155,14 +161,23 @@ def run_pyshacl(data_graph: "Graph", shapes_graph: "Graph") -> list[ValidationRe
                 path_text = None
         severity = severity_name(results_graph.value(node, SH.resultSeverity))
         # One result per result node; of several messages, the English (or untagged) one.
-        messages = sorted(results_graph.objects(node, SH.resultMessage),
-                          key=lambda m: (m.language not in (None, "en"), m.language or "", str(m)))
+        messages = sorted(
+            results_graph.objects(node, SH.resultMessage),
+            key=lambda m: (m.language not in (None, "en"), m.language or "", str(m)),
+        )
         component = results_graph.value(node, SH.sourceConstraintComponent)
-        out.append(ValidationResult(
-            severity, results_graph.value(node, SH.focusNode), path, results_graph.value(node, SH.value),
-            str(messages[0]) if messages else DEFAULT_MESSAGES.get(component, ""), shape, str(component),
-            path_text=path_text,
-        ))
+        out.append(
+            ValidationResult(
+                severity,
+                results_graph.value(node, SH.focusNode),
+                path,
+                results_graph.value(node, SH.value),
+                str(messages[0]) if messages else DEFAULT_MESSAGES.get(component, ""),
+                shape,
+                str(component),
+                path_text=path_text,
+            )
+        )
     return out
 
 
@@ -173,8 +188,9 @@ def run_checks(checks: Iterable[Check], query: Callable[[str], Iterable]) -> lis
     out = []
     for check in checks:
         for entity, prop, value in query(check.text):
-            out.append(ValidationResult(check.severity, entity, prop, value, check.message, URIRef(check.iri),
-                                        CHECK_COMPONENT))
+            out.append(
+                ValidationResult(check.severity, entity, prop, value, check.message, URIRef(check.iri), CHECK_COMPONENT)
+            )
     return out
 
 
@@ -190,7 +206,7 @@ def _oxigraph_rows(store, restore=None):
     return query
 
 
-def _check_rows(graph: "Graph"):
+def _check_rows(graph: Graph):
     """The quality checks' rows over an rdflib graph: on Oxigraph with the data's own terms, or,
     where Oxigraph cannot keep them, on rdflib's engine."""
     from lmsgraph.errors import RewrittenError
@@ -206,9 +222,9 @@ def _check_rows(graph: "Graph"):
 
 
 def validate(
-    data: "Graph | str | Path | Iterable[str | Path] | None" = None,
+    data: Graph | str | Path | Iterable[str | Path] | None = None,
     *,
-    shapes: "str | Path | Graph" = "graph",
+    shapes: str | Path | Graph = "graph",
     engine: str = "auto",
     checks: bool = True,
     context: bool | None = None,
@@ -267,8 +283,9 @@ def validate(
         except RewrittenError as exc:
             compiled, declined = None, exc
     if compiled is None and engine == "compiled":
-        raise UsageError(f"the compiled engine cannot give the exact report: {declined}", field="engine",
-                         value=engine) from declined
+        raise UsageError(
+            f"the compiled engine cannot give the exact report: {declined}", field="engine", value=engine
+        ) from declined
     if compiled is None:
         graph = inputs.rdflib_graph()
         if progress:
@@ -280,8 +297,9 @@ def validate(
         used = "pyshacl"
     if inputs.locations:
         results = [_locate(r, inputs) for r in results]
-    return make_report(results, shapes=sset.name, engine=used, sources=inputs.sources, shapes_graph=shapes_graph,
-                       fail_on=fail_on)
+    return make_report(
+        results, shapes=sset.name, engine=used, sources=inputs.sources, shapes_graph=shapes_graph, fail_on=fail_on
+    )
 
 
 def _check_restorable(compiler, compiled, store, restore) -> None:
@@ -295,22 +313,30 @@ def _check_restorable(compiler, compiled, store, restore) -> None:
     if not restore:
         return
     if compiler.reads_lexical_forms:
-        raise RewrittenError(f"the data has literals that Oxigraph stores in another form (such as "
-                        f"{restore.example().n3()}), and a SPARQL constraint or a nested shape reads lexical forms")
+        raise RewrittenError(
+            f"the data has literals that Oxigraph stores in another form (such as "
+            f"{restore.example().n3()}), and a SPARQL constraint or a nested shape reads lexical forms"
+        )
     clash = next((v for v in compiler.term_literals if v in restore.single or v in restore.ambiguous), None)
     if clash is not None:
-        raise RewrittenError(f"the shapes compare values with {clash.n3()} by term, and the data has another literal "
-                        "that Oxigraph stores as that one")
+        raise RewrittenError(
+            f"the shapes compare values with {clash.n3()} by term, and the data has another literal "
+            "that Oxigraph stores as that one"
+        )
     if restore.ambiguous and compiler.joined_predicates:
         carrying = {predicate for (_, predicate, _) in restore.by_triple}
         if None in compiler.joined_predicates or carrying & compiler.joined_predicates or not restore.by_triple:
             term, given = next(iter(restore.ambiguous.items()))
-            raise RewrittenError(f"the data has distinct literals that Oxigraph stores as one "
-                            f"({', '.join(g.n3() for g in given)}), and the shapes compare or gather values "
-                            "along paths that would merge them")
+            raise RewrittenError(
+                f"the data has distinct literals that Oxigraph stores as one "
+                f"({', '.join(g.n3() for g in given)}), and the shapes compare or gather values "
+                "along paths that would merge them"
+            )
     conflict = lexical_conflict(store, compiled, restore)
     if conflict is not None:
-        raise RewrittenError(f"{conflict.shape} reads the lexical form of a literal that Oxigraph stores in another form")
+        raise RewrittenError(
+            f"{conflict.shape} reads the lexical form of a literal that Oxigraph stores in another form"
+        )
 
 
 def _locate(result: ValidationResult, inputs: _Data) -> ValidationResult:

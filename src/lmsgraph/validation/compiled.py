@@ -101,23 +101,64 @@ DEFAULT_MESSAGES = {
 
 # Parameters that are handled, by component; anything else on a shape is unsupported.
 HANDLED = {
-    SH["class"], SH.datatype, SH.nodeKind, SH["in"], SH.hasValue, SH.pattern, SH.flags,
-    SH.languageIn, SH.minInclusive, SH.maxInclusive, SH.minExclusive, SH.maxExclusive,
-    SH.minLength, SH.maxLength, SH.node, SH["or"], SH["and"], SH["not"], SH.xone, SH.minCount,
-    SH.maxCount, SH.closed, SH.ignoredProperties, SH.equals, SH.disjoint, SH.lessThan,
-    SH.lessThanOrEquals, SH.uniqueLang, SH.sparql, SH.property,
+    SH["class"],
+    SH.datatype,
+    SH.nodeKind,
+    SH["in"],
+    SH.hasValue,
+    SH.pattern,
+    SH.flags,
+    SH.languageIn,
+    SH.minInclusive,
+    SH.maxInclusive,
+    SH.minExclusive,
+    SH.maxExclusive,
+    SH.minLength,
+    SH.maxLength,
+    SH.node,
+    SH["or"],
+    SH["and"],
+    SH["not"],
+    SH.xone,
+    SH.minCount,
+    SH.maxCount,
+    SH.closed,
+    SH.ignoredProperties,
+    SH.equals,
+    SH.disjoint,
+    SH.lessThan,
+    SH.lessThanOrEquals,
+    SH.uniqueLang,
+    SH.sparql,
+    SH.property,
 }
 IGNORED = {
-    RDF.type, SH.message, SH.severity, SH.path, SH.targetClass, SH.targetNode, SH.targetSubjectsOf,
-    SH.targetObjectsOf, SH.name, SH.description, SH.order, SH.group, SH.deactivated, SH.defaultValue,
-    RDFS.label, RDFS.comment, RDFS.subClassOf, RDFS.isDefinedBy, RDFS.seeAlso,
+    RDF.type,
+    SH.message,
+    SH.severity,
+    SH.path,
+    SH.targetClass,
+    SH.targetNode,
+    SH.targetSubjectsOf,
+    SH.targetObjectsOf,
+    SH.name,
+    SH.description,
+    SH.order,
+    SH.group,
+    SH.deactivated,
+    SH.defaultValue,
+    RDFS.label,
+    RDFS.comment,
+    RDFS.subClassOf,
+    RDFS.isDefinedBy,
+    RDFS.seeAlso,
 }
 # SPARQL functions that read a literal's lexical form, which Oxigraph may have rewritten.
 _STRING_FUNCTIONS = re.compile(
     r"\b(STR|STRLEN|SUBSTR|UCASE|LCASE|STRSTARTS|STRENDS|CONTAINS|STRBEFORE|STRAFTER|ENCODE_FOR_URI|CONCAT|"
-    r"REPLACE|REGEX|MD5|SHA1|SHA256|SHA384|SHA512)\s*\(\s*[?$]", re.IGNORECASE)
-
-
+    r"REPLACE|REGEX|MD5|SHA1|SHA256|SHA384|SHA512)\s*\(\s*[?$]",
+    re.IGNORECASE,
+)
 
 
 def sparql_term(term) -> str:
@@ -215,7 +256,9 @@ class Compiler:
 
     def message(self, node, component) -> str:
         """The shape's message, in English where it has several; else the component's own wording."""
-        messages = sorted(self.g.objects(node, SH.message), key=lambda m: (m.language not in (None, "en"), m.language or "", str(m)))
+        messages = sorted(
+            self.g.objects(node, SH.message), key=lambda m: (m.language not in (None, "en"), m.language or "", str(m))
+        )
         return str(messages[0]) if messages else DEFAULT_MESSAGES[component]
 
     def check_parameters(self, shape) -> None:
@@ -231,9 +274,12 @@ class Compiler:
 
     def custom_parameters(self) -> set:
         if self._custom is None:
-            self._custom = {path for component in self.g.subjects(RDF.type, SH.ConstraintComponent)
-                            for parameter in self.g.objects(component, SH.parameter)
-                            for path in self.g.objects(parameter, SH.path)}
+            self._custom = {
+                path
+                for component in self.g.subjects(RDF.type, SH.ConstraintComponent)
+                for parameter in self.g.objects(component, SH.parameter)
+                for path in self.g.objects(parameter, SH.path)
+            }
         return self._custom
 
     def _reads_lexical(self) -> None:
@@ -276,7 +322,12 @@ class Compiler:
                 raise UnsupportedError(f"a sequence path needs two or more members: {node}")
             inner = "/".join(self._path(p, name, sparql=sparql) for p in members)
             return f"({inner})" if sparql else inner
-        for prop, op in ((SH.inversePath, "^"), (SH.zeroOrMorePath, "*"), (SH.oneOrMorePath, "+"), (SH.zeroOrOnePath, "?")):
+        for prop, op in (
+            (SH.inversePath, "^"),
+            (SH.zeroOrMorePath, "*"),
+            (SH.oneOrMorePath, "+"),
+            (SH.zeroOrOnePath, "?"),
+        ):
             inner = self.one(node, prop)
             if inner is not None:
                 text = self._path(inner, name, sparql=sparql)
@@ -329,13 +380,13 @@ class Compiler:
             yield SH.ClassConstraintComponent, f"NOT EXISTS {{ {v} {_TYPE_PATH} {sparql_term(c)} . }}"
         for d in g.objects(shape, SH.datatype):
             if d == RDF_LANGSTRING:
-                yield SH.DatatypeConstraintComponent, f"!(isLiteral({v}) && LANG({v}) != \"\")"
+                yield SH.DatatypeConstraintComponent, f'!(isLiteral({v}) && LANG({v}) != "")'
                 continue
             if str(d).startswith(str(XSD)) and d not in LEXICAL:
                 raise UnsupportedError(f"datatype {d}")
             ok = f"isLiteral({v}) && DATATYPE({v}) = {sparql_term(d)}"
             if d == XSD.string:
-                ok += f" && LANG({v}) = \"\""
+                ok += f' && LANG({v}) = ""'
             if LEXICAL.get(d):
                 ok += f" && REGEX(STR({v}), {Literal(LEXICAL[d]).n3()})"
             yield SH.DatatypeConstraintComponent, f"!({ok})"
@@ -358,17 +409,25 @@ class Compiler:
         for prop, (op, component) in COMPARISONS.items():
             for bound in g.objects(shape, prop):
                 yield component, f"!COALESCE({v} {op} {sparql_term(bound)}, false)"
-        for prop, op, component in ((SH.minLength, "<", SH.MinLengthConstraintComponent),
-                                    (SH.maxLength, ">", SH.MaxLengthConstraintComponent)):
+        for prop, op, component in (
+            (SH.minLength, "<", SH.MinLengthConstraintComponent),
+            (SH.maxLength, ">", SH.MaxLengthConstraintComponent),
+        ):
             for n in g.objects(shape, prop):
                 self._reads_lexical()
                 yield component, f"(isBlank({v}) || STRLEN(STR({v})) {op} {int(n)})"
         for s in g.objects(shape, SH.node):
             yield SH.NodeConstraintComponent, f"!({self.conforms(s, v, stack)})"
         for lst in g.objects(shape, SH["or"]):
-            yield SH.OrConstraintComponent, "!(" + (" || ".join(f"({self.conforms(s, v, stack)})" for s in self.items(lst)) or "false") + ")"
+            yield (
+                SH.OrConstraintComponent,
+                "!(" + (" || ".join(f"({self.conforms(s, v, stack)})" for s in self.items(lst)) or "false") + ")",
+            )
         for lst in g.objects(shape, SH["and"]):
-            yield SH.AndConstraintComponent, "!(" + (" && ".join(f"({self.conforms(s, v, stack)})" for s in self.items(lst)) or "true") + ")"
+            yield (
+                SH.AndConstraintComponent,
+                "!(" + (" && ".join(f"({self.conforms(s, v, stack)})" for s in self.items(lst)) or "true") + ")",
+            )
         for lst in g.objects(shape, SH.xone):
             count = " + ".join(f"IF({self.conforms(s, v, stack)}, 1, 0)" for s in self.items(lst)) or "0"
             yield SH.XoneConstraintComponent, f"(({count}) != 1)"
@@ -403,8 +462,16 @@ class Compiler:
         return " && ".join(parts) if parts else "true"
 
     def nested_property(self, prop, focus: str, stack: tuple) -> list[str]:
-        for p in (SH.closed, SH.sparql, SH.equals, SH.disjoint, SH.lessThan, SH.lessThanOrEquals, SH.uniqueLang,
-                  SH.property):
+        for p in (
+            SH.closed,
+            SH.sparql,
+            SH.equals,
+            SH.disjoint,
+            SH.lessThan,
+            SH.lessThanOrEquals,
+            SH.uniqueLang,
+            SH.property,
+        ):
             if (prop, p, None) in self.g:
                 raise UnsupportedError(f"{p} in a nested property shape")
         path = self.path(self.one(prop, SH.path))
@@ -491,23 +558,45 @@ class Compiler:
         for component, expr in self.value_violations(shape, "?focus", stack + (shape,)):
             check = f"ASK {{ {f} VALUES_ }}".replace("VALUES_", "VALUES ?focus { VALUES_ }") if self._lexical else None
             self._lexical = False
-            yield Compiled(shape, component, severity, self.message(shape, component),
-                           f"SELECT ?focus WHERE {{ {f} FILTER ({expr}) }}", value_mode="focus", lexical_check=check)
+            yield Compiled(
+                shape,
+                component,
+                severity,
+                self.message(shape, component),
+                f"SELECT ?focus WHERE {{ {f} FILTER ({expr}) }}",
+                value_mode="focus",
+                lexical_check=check,
+            )
         for value in self.literals(self.g.objects(shape, SH.hasValue)):
-            yield Compiled(shape, SH.HasValueConstraintComponent, severity, self.message(shape, SH.HasValueConstraintComponent),
-                           f"SELECT ?focus WHERE {{ {f} FILTER (!sameTerm(?focus, {sparql_term(value)})) }}",
-                           value_mode="none")
+            yield Compiled(
+                shape,
+                SH.HasValueConstraintComponent,
+                severity,
+                self.message(shape, SH.HasValueConstraintComponent),
+                f"SELECT ?focus WHERE {{ {f} FILTER (!sameTerm(?focus, {sparql_term(value)})) }}",
+                value_mode="none",
+            )
         # On a node shape the focus node is its own single value node.
         self.joined_predicates.update(self.g.objects(shape, SH.equals), self.g.objects(shape, SH.disjoint))
         for other in self.g.objects(shape, SH.equals):
             o = sparql_term(other)
-            yield Compiled(shape, SH.EqualsConstraintComponent, severity, self.message(shape, SH.EqualsConstraintComponent),
-                           f"SELECT ?focus ?value WHERE {{ {{ {f} ?focus {o} ?value . FILTER (!sameTerm(?focus, ?value)) }} "
-                           f"UNION {{ {f} FILTER NOT EXISTS {{ ?focus {o} ?focus . }} BIND (?focus AS ?value) }} }}")
+            yield Compiled(
+                shape,
+                SH.EqualsConstraintComponent,
+                severity,
+                self.message(shape, SH.EqualsConstraintComponent),
+                f"SELECT ?focus ?value WHERE {{ {{ {f} ?focus {o} ?value . FILTER (!sameTerm(?focus, ?value)) }} "
+                f"UNION {{ {f} FILTER NOT EXISTS {{ ?focus {o} ?focus . }} BIND (?focus AS ?value) }} }}",
+            )
         for other in self.g.objects(shape, SH.disjoint):
-            yield Compiled(shape, SH.DisjointConstraintComponent, severity,
-                           self.message(shape, SH.DisjointConstraintComponent),
-                           f"SELECT ?focus WHERE {{ {f} ?focus {sparql_term(other)} ?focus . }}", value_mode="focus")
+            yield Compiled(
+                shape,
+                SH.DisjointConstraintComponent,
+                severity,
+                self.message(shape, SH.DisjointConstraintComponent),
+                f"SELECT ?focus WHERE {{ {f} ?focus {sparql_term(other)} ?focus . }}",
+                value_mode="focus",
+            )
         for p in (SH.minCount, SH.maxCount, SH.lessThan, SH.lessThanOrEquals, SH.uniqueLang):
             if (shape, p, None) in self.g:
                 raise UnsupportedError(f"{p} on a node shape")
@@ -517,8 +606,13 @@ class Compiler:
                 allowed.update(self.items(lst))
             allowed = {a for a in allowed if isinstance(a, URIRef)}
             keep = " && ".join(f"!sameTerm(?path, {sparql_term(a)})" for a in sorted(allowed, key=str)) or "true"
-            yield Compiled(shape, SH.ClosedConstraintComponent, severity, self.message(shape, SH.ClosedConstraintComponent),
-                           f"SELECT ?focus ?path ?value WHERE {{ {f} ?focus ?path ?value . FILTER ({keep}) }}")
+            yield Compiled(
+                shape,
+                SH.ClosedConstraintComponent,
+                severity,
+                self.message(shape, SH.ClosedConstraintComponent),
+                f"SELECT ?focus ?path ?value WHERE {{ {f} ?focus ?path ?value . FILTER ({keep}) }}",
+            )
         for constraint in self.g.objects(shape, SH.sparql):
             if not self.deactivated(constraint):
                 yield self.sparql_constraint(shape, constraint, f, severity, None)
@@ -530,57 +624,89 @@ class Compiler:
         f = focus("?focus")
 
         def make(component, query, mode="value"):
-            return Compiled(prop, component, severity, self.message(prop, component), query, path=path_node,
-                            path_text=text, value_mode=mode)
+            return Compiled(
+                prop,
+                component,
+                severity,
+                self.message(prop, component),
+                query,
+                path=path_node,
+                path_text=text,
+                value_mode=mode,
+            )
 
         self._lexical = False
         for component, expr in self.value_violations(prop, "?value", stack + (prop,)):
-            compiled = make(component, f"SELECT DISTINCT ?focus ?value WHERE {{ {f} ?focus {path} ?value . FILTER ({expr}) }}")
+            compiled = make(
+                component, f"SELECT DISTINCT ?focus ?value WHERE {{ {f} ?focus {path} ?value . FILTER ({expr}) }}"
+            )
             if self._lexical:
                 compiled.lexical_check = f"ASK {{ {f} ?focus {path} ?value . VALUES ?value {{ VALUES_ }} }}"
             self._lexical = False
             yield compiled
         for n in self.g.objects(prop, SH.minCount):
             if int(n) == 1:
-                yield make(SH.MinCountConstraintComponent,
-                           f"SELECT ?focus WHERE {{ {f} FILTER NOT EXISTS {{ ?focus {path} ?value . }} }}", "none")
+                yield make(
+                    SH.MinCountConstraintComponent,
+                    f"SELECT ?focus WHERE {{ {f} FILTER NOT EXISTS {{ ?focus {path} ?value . }} }}",
+                    "none",
+                )
             elif int(n) > 1:
-                yield make(SH.MinCountConstraintComponent,
-                           f"SELECT ?focus WHERE {{ {{ SELECT ?focus (COUNT(DISTINCT ?value) AS ?n) WHERE {{ {f} "
-                           f"OPTIONAL {{ ?focus {path} ?value . }} }} GROUP BY ?focus }} FILTER (?n < {int(n)}) }}", "none")
+                yield make(
+                    SH.MinCountConstraintComponent,
+                    f"SELECT ?focus WHERE {{ {{ SELECT ?focus (COUNT(DISTINCT ?value) AS ?n) WHERE {{ {f} "
+                    f"OPTIONAL {{ ?focus {path} ?value . }} }} GROUP BY ?focus }} FILTER (?n < {int(n)}) }}",
+                    "none",
+                )
         for n in self.g.objects(prop, SH.maxCount):
-            yield make(SH.MaxCountConstraintComponent,
-                       f"SELECT ?focus WHERE {{ {{ SELECT ?focus (COUNT(DISTINCT ?value) AS ?n) WHERE {{ {f} "
-                       f"?focus {path} ?value . }} GROUP BY ?focus }} FILTER (?n > {int(n)}) }}", "none")
+            yield make(
+                SH.MaxCountConstraintComponent,
+                f"SELECT ?focus WHERE {{ {{ SELECT ?focus (COUNT(DISTINCT ?value) AS ?n) WHERE {{ {f} "
+                f"?focus {path} ?value . }} GROUP BY ?focus }} FILTER (?n > {int(n)}) }}",
+                "none",
+            )
         for value in self.literals(self.g.objects(prop, SH.hasValue)):
-            yield make(SH.HasValueConstraintComponent,
-                       f"SELECT ?focus WHERE {{ {f} FILTER NOT EXISTS {{ ?focus {path} {sparql_term(value)} . }} }}",
-                       "none")
+            yield make(
+                SH.HasValueConstraintComponent,
+                f"SELECT ?focus WHERE {{ {f} FILTER NOT EXISTS {{ ?focus {path} {sparql_term(value)} . }} }}",
+                "none",
+            )
         if (prop, SH.equals, None) in self.g or (prop, SH.disjoint, None) in self.g:
-            self.joined_predicates.update(self._path_iris(path_node), self.g.objects(prop, SH.equals),
-                                          self.g.objects(prop, SH.disjoint))
+            self.joined_predicates.update(
+                self._path_iris(path_node), self.g.objects(prop, SH.equals), self.g.objects(prop, SH.disjoint)
+            )
         for other in self.g.objects(prop, SH.equals):
             o = sparql_term(other)
-            yield make(SH.EqualsConstraintComponent,
-                       f"SELECT DISTINCT ?focus ?value WHERE {{ {f} {{ ?focus {path} ?value . "
-                       f"FILTER NOT EXISTS {{ ?focus {o} ?value . }} }} UNION {{ ?focus {o} ?value . "
-                       f"FILTER NOT EXISTS {{ ?focus {path} ?value . }} }} }}")
+            yield make(
+                SH.EqualsConstraintComponent,
+                f"SELECT DISTINCT ?focus ?value WHERE {{ {f} {{ ?focus {path} ?value . "
+                f"FILTER NOT EXISTS {{ ?focus {o} ?value . }} }} UNION {{ ?focus {o} ?value . "
+                f"FILTER NOT EXISTS {{ ?focus {path} ?value . }} }} }}",
+            )
         for other in self.g.objects(prop, SH.disjoint):
-            yield make(SH.DisjointConstraintComponent,
-                       f"SELECT DISTINCT ?focus ?value WHERE {{ {f} ?focus {path} ?value . ?focus {sparql_term(other)} ?value . }}")
-        for prop_name, op, component in ((SH.lessThan, "<", SH.LessThanConstraintComponent),
-                                         (SH.lessThanOrEquals, "<=", SH.LessThanOrEqualsConstraintComponent)):
+            yield make(
+                SH.DisjointConstraintComponent,
+                f"SELECT DISTINCT ?focus ?value WHERE {{ {f} ?focus {path} ?value . ?focus {sparql_term(other)} ?value . }}",
+            )
+        for prop_name, op, component in (
+            (SH.lessThan, "<", SH.LessThanConstraintComponent),
+            (SH.lessThanOrEquals, "<=", SH.LessThanOrEqualsConstraintComponent),
+        ):
             for other in self.g.objects(prop, prop_name):
-                yield make(component,
-                           # One result per pair of values that fails, as SHACL counts them.
-                           f"SELECT DISTINCT ?focus ?value ?_other WHERE {{ {f} ?focus {path} ?value . "
-                           f"?focus {sparql_term(other)} ?_other . FILTER (!COALESCE(?value {op} ?_other, false)) }}")
+                yield make(
+                    component,
+                    # One result per pair of values that fails, as SHACL counts them.
+                    f"SELECT DISTINCT ?focus ?value ?_other WHERE {{ {f} ?focus {path} ?value . "
+                    f"?focus {sparql_term(other)} ?_other . FILTER (!COALESCE(?value {op} ?_other, false)) }}",
+                )
         for unique in self.g.objects(prop, SH.uniqueLang):
             if unique == Literal(True):
-                yield make(SH.UniqueLangConstraintComponent,
-                           f"SELECT DISTINCT ?focus ?lang WHERE {{ {f} ?focus {path} ?_a, ?_b . "
-                           f"BIND (LANG(?_a) AS ?lang) FILTER (?lang != \"\" && !sameTerm(?_a, ?_b) && LANG(?_b) = ?lang) }}",
-                           "none")
+                yield make(
+                    SH.UniqueLangConstraintComponent,
+                    f"SELECT DISTINCT ?focus ?lang WHERE {{ {f} ?focus {path} ?_a, ?_b . "
+                    f'BIND (LANG(?_a) AS ?lang) FILTER (?lang != "" && !sameTerm(?_a, ?_b) && LANG(?_b) = ?lang) }}',
+                    "none",
+                )
         if (prop, SH.closed, None) in self.g:
             raise UnsupportedError("closed on a property shape")
         for constraint in self.g.objects(prop, SH.sparql):
@@ -617,13 +743,21 @@ class Compiler:
         match = re.search(r"\bWHERE\s*\{", body, re.IGNORECASE)
         if match is None:
             raise UnsupportedError("SPARQL constraint without WHERE")
-        body = body[: match.end()] + " " + focus.replace("?focus", "?this") + " " + body[match.end():]
+        body = body[: match.end()] + " " + focus.replace("?focus", "?this") + " " + body[match.end() :]
         self.joined_predicates.update(sparql_predicates(prologue + body))
         messages = list(self.g.objects(constraint, SH.message))
         message = self.message(constraint if messages else shape, SH.SPARQLConstraintComponent)
-        return Compiled(shape, SH.SPARQLConstraintComponent, severity, message, prologue + body,
-                        path=path_node, path_text=self.path_text(path_node) if path_node is not None else None,
-                        value_mode="sparql", template=True)
+        return Compiled(
+            shape,
+            SH.SPARQLConstraintComponent,
+            severity,
+            message,
+            prologue + body,
+            path=path_node,
+            path_text=self.path_text(path_node) if path_node is not None else None,
+            value_mode="sparql",
+            template=True,
+        )
 
     def declared_prefixes(self, constraint) -> list[tuple[str, str]]:
         out = []
@@ -715,8 +849,14 @@ def fill_template(message: str, solution, restore: Callable = lambda t: t) -> st
     return _TEMPLATE.sub(value, message)
 
 
-def run_compiled(store, compiled: list[Compiled], *, restore: dict | None = None,
-                 progress: Callable[[str], None] | None = None, workers: int | None = None) -> list[ValidationResult]:
+def run_compiled(
+    store,
+    compiled: list[Compiled],
+    *,
+    restore: dict | None = None,
+    progress: Callable[[str], None] | None = None,
+    workers: int | None = None,
+) -> list[ValidationResult]:
     """Run the compiled constraints on an Oxigraph store. ``restore`` maps terms Oxigraph stored
     in another form back to the data's own (see :mod:`lmsgraph.validation.loading`).
 
@@ -732,11 +872,13 @@ def run_compiled(store, compiled: list[Compiled], *, restore: dict | None = None
     if restore:
         back, along = restore.term, restore.value
     else:
+
         def back(term):
             return term
 
         def along(subject, predicate, term):
             return term
+
     multiplicities: dict[str, dict] = {}
     for c in compiled:
         if c.multiplicity is not None and c.multiplicity not in multiplicities:
@@ -748,10 +890,12 @@ def run_compiled(store, compiled: list[Compiled], *, restore: dict | None = None
     workers = workers or max(1, min(4, os.cpu_count() or 1))
     results: list[ValidationResult] = []
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        for n, (c, found) in enumerate(zip(compiled, pool.map(evaluate, compiled)), 1):
+        for n, (c, found) in enumerate(zip(compiled, pool.map(evaluate, compiled), strict=True), 1):
             if progress:
-                progress(f"constraint {n}/{len(compiled)} done: {c.shape} {str(c.component).rsplit('#', 1)[-1]}"
-                         f" ({len(found)} results)")
+                progress(
+                    f"constraint {n}/{len(compiled)} done: {c.shape} {str(c.component).rsplit('#', 1)[-1]}"
+                    f" ({len(found)} results)"
+                )
             results.extend(found)
     return results
 

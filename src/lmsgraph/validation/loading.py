@@ -46,8 +46,6 @@ def exact_literals() -> Iterator[None]:
             rdflib.NORMALIZE_LITERALS = before
 
 
-
-
 class LiteralWatch:
     """Collects the typed literals passing through, and refuses language tags Oxigraph would lower-case."""
 
@@ -72,7 +70,7 @@ class LiteralWatch:
                         typed.add((obj.value, datatype))
             yield quad
 
-    def check(self) -> "Restore":
+    def check(self) -> Restore:
         """How to give back the data's own terms (see :func:`stored_forms`)."""
         return stored_forms(self.typed)
 
@@ -120,8 +118,10 @@ class Restore:
 
 
 def _ambiguous(term, given) -> str:
-    return (f"the data has distinct literals that Oxigraph stores as one ({', '.join(g.n3() for g in given)} "
-            f"would all read as {term.n3()}), and the report would need to tell them apart")
+    return (
+        f"the data has distinct literals that Oxigraph stores as one ({', '.join(g.n3() for g in given)} "
+        f"would all read as {term.n3()}), and the report would need to tell them apart"
+    )
 
 
 def stored_forms(typed) -> Restore:
@@ -136,16 +136,22 @@ def stored_forms(typed) -> Restore:
     scratch = pyoxigraph.Store()
     predicate = pyoxigraph.NamedNode("urn:lmsgraph:value")
     scratch.bulk_extend(
-        pyoxigraph.Quad(pyoxigraph.NamedNode(f"urn:lmsgraph:{n}"), predicate,
-                        pyoxigraph.Literal(value, datatype=pyoxigraph.NamedNode(datatype)))
-        for n, (value, datatype) in enumerate(literals))
+        pyoxigraph.Quad(
+            pyoxigraph.NamedNode(f"urn:lmsgraph:{n}"),
+            predicate,
+            pyoxigraph.Literal(value, datatype=pyoxigraph.NamedNode(datatype)),
+        )
+        for n, (value, datatype) in enumerate(literals)
+    )
     given: dict = {}
     for quad in scratch.quads_for_pattern(None, predicate, None):
         value, datatype = literals[int(quad.subject.value.rsplit(":", 1)[1])]
         stored = quad.object
         if stored.datatype.value != datatype:
-            raise RewrittenError(f'the data has a literal whose datatype Oxigraph changes: "{value}"^^<{datatype}> '
-                            f"would read as {stored}")
+            raise RewrittenError(
+                f'the data has a literal whose datatype Oxigraph changes: "{value}"^^<{datatype}> '
+                f"would read as {stored}"
+            )
         given.setdefault(stored.value, {}).setdefault(datatype, set()).add(value)
     single, ambiguous = {}, {}
     for stored_value, by_type in given.items():
@@ -166,8 +172,7 @@ def _triples_of_ambiguous(restore: Restore, quads) -> None:
 
     from lmsgraph.validation.compiled import to_rdflib
 
-    originals = {(str(g), str(g.datatype)): stored
-                 for stored, given in restore.ambiguous.items() for g in given}
+    originals = {(str(g), str(g.datatype)): stored for stored, given in restore.ambiguous.items() for g in given}
     literal_type = pyoxigraph.Literal
     for quad in quads:
         obj = quad.object
@@ -180,8 +185,10 @@ def _triples_of_ambiguous(restore: Restore, quads) -> None:
         term = Literal(obj.value, datatype=URIRef(obj.datatype.value), normalize=False)
         earlier = restore.by_triple.setdefault(key, term)
         if earlier != term:
-            raise RewrittenError(f"the data gives {key[0].n3()} {key[1].n3()} both {earlier.n3()} and {term.n3()}, "
-                            "which Oxigraph stores as one value")
+            raise RewrittenError(
+                f"the data gives {key[0].n3()} {key[1].n3()} both {earlier.n3()} and {term.n3()}, "
+                "which Oxigraph stores as one value"
+            )
 
 
 # A language tag with an upper-case letter, right after the closing quote of a literal. Oxigraph's
@@ -193,8 +200,10 @@ _UPPER_TAG = re.compile(rb"[\"']@[A-Za-z0-9-]*[A-Z]")
 def _refuse_upper_case_tags(text, where: str) -> None:
     match = _UPPER_TAG.search(text)
     if match:
-        raise RewrittenError(f"{where} has a language tag Oxigraph would store in lower case "
-                        f"({match.group().decode('utf-8', 'replace')[1:]}…)")
+        raise RewrittenError(
+            f"{where} has a language tag Oxigraph would store in lower case "
+            f"({match.group().decode('utf-8', 'replace')[1:]}…)"
+        )
 
 
 def _scan_file(path: Path) -> None:
@@ -232,8 +241,14 @@ def load_exact(*, paths: Iterable[Path] = (), ntriples: Iterable[bytes] = (), pr
             raise DataError(f"syntax error: {exc.msg}", path=path, line=exc.lineno) from exc
         except OSError as exc:
             raise DataError(f"cannot read the file: {exc}", path=path) from exc
-    sources = [dict(format=getattr(pyoxigraph.RdfFormat, DIRECT_SUFFIXES[p.suffix.lower()]), path=str(p),
-                    base_iri=p.resolve().as_uri()) for p in paths]
+    sources = [
+        dict(
+            format=getattr(pyoxigraph.RdfFormat, DIRECT_SUFFIXES[p.suffix.lower()]),
+            path=str(p),
+            base_iri=p.resolve().as_uri(),
+        )
+        for p in paths
+    ]
     for data in ntriples:
         if data:
             _refuse_upper_case_tags(data, "the data")

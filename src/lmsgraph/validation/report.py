@@ -29,8 +29,8 @@ CHECK_COMPONENT = SHAPES_NS + "SPARQLCheckComponent"
 def severity_name(iri) -> str:
     """``Violation``, ``Warning`` or ``Info`` for SHACL's severities; the IRI itself for any other."""
     text = str(iri)
-    if text.startswith(SH) and text[len(SH):] in SEVERITIES:
-        return text[len(SH):]
+    if text.startswith(SH) and text[len(SH) :] in SEVERITIES:
+        return text[len(SH) :]
     return text
 
 
@@ -39,7 +39,7 @@ def severity_rank(severity: str) -> int:
     return SEVERITIES.index(severity) if severity in SEVERITIES else 0
 
 
-def render_term(term: "Node | None") -> str | None:
+def render_term(term: Node | None) -> str | None:
     """A short, stable text form of an RDF term: a CURIE, an IRI, a literal in Turtle form, or a blank node."""
     if term is None:
         return None
@@ -64,11 +64,11 @@ class ValidationResult:
     """One problem found: where (focus node, path, value), what (message), how bad (severity), and by what (shape, component)."""
 
     severity: str
-    focus_node: "Node"
-    path: "Node | None"
-    value: "Node | None"
+    focus_node: Node
+    path: Node | None
+    value: Node | None
     message: str
-    source_shape: "Node"
+    source_shape: Node
     component: str
     location: str | None = None
     path_text: str | None = None
@@ -76,7 +76,8 @@ class ValidationResult:
     def key(self) -> tuple:
         """A sort key that orders results the same way on every run."""
         return (
-            severity_rank(self.severity), self.severity,
+            severity_rank(self.severity),
+            self.severity,
             str(self.focus_node) if not _is_bnode(self.focus_node) else "",
             self.path_text or render_term(self.path) or "",
             self.component,
@@ -116,7 +117,7 @@ class ValidationReport:
     shapes: str
     engine: str
     sources: tuple[str, ...] = field(default_factory=tuple)
-    shapes_graph: "Graph | None" = field(default=None, compare=False, repr=False)
+    shapes_graph: Graph | None = field(default=None, compare=False, repr=False)
     fail_on: str = "violation"
 
     @property
@@ -170,7 +171,8 @@ class ValidationReport:
             f"{what} against the {self.shapes} shapes: "
             + ("conforms" if self.conforms else "does not conform")
             + f" ({counts['Violation']} violations, {counts['Warning']} warnings, {counts['Info']} infos); "
-            + ("passes" if self.passed else "fails") + f" at --fail-on {self.fail_on}"
+            + ("passes" if self.passed else "fails")
+            + f" at --fail-on {self.fail_on}"
         ]
         for r in self.results:
             where = f"{r.location}: " if r.location else ""
@@ -184,7 +186,7 @@ class ValidationReport:
             lines.append(f"    ({render_term(r.source_shape)}, {compact_iri(r.component)})")
         return "\n".join(lines) + "\n"
 
-    def to_graph(self) -> "Graph":
+    def to_graph(self) -> Graph:
         """The report as a SHACL validation report graph (``sh:ValidationReport``)."""
         from rdflib import RDF, BNode, Graph, Literal, Namespace, URIRef
 
@@ -233,14 +235,14 @@ class ValidationReport:
         return (canonical_turtle if foreign else sorted_turtle)(self.to_graph()).decode("utf-8")
 
 
-def _copy_closure(source: "Graph", node: "Node", target: "Graph", label: str) -> "Node":
+def _copy_closure(source: Graph, node: Node, target: Graph, label: str) -> Node:
     """Copy the triples that describe a blank node (a property path, say), recursively, with
     blank node labels made from ``label``; the copy of ``node``."""
     from rdflib import BNode
 
     names: dict = {}
 
-    def name(blank) -> "Node":
+    def name(blank) -> Node:
         if blank not in names:
             names[blank] = BNode(label if not names else f"{label}-{len(names)}")
         return names[blank]
@@ -252,17 +254,21 @@ def _copy_closure(source: "Graph", node: "Node", target: "Graph", label: str) ->
             continue
         seen.add(current)
         # In a fixed order, so that the labels are the same in every process.
-        for p, o in sorted(source.predicate_objects(current), key=lambda po: (str(po[0]), _is_bnode(po[1]), str(po[1]))):
+        for p, o in sorted(
+            source.predicate_objects(current), key=lambda po: (str(po[0]), _is_bnode(po[1]), str(po[1]))
+        ):
             target.add((name(current), p, name(o) if _is_bnode(o) else o))
             if _is_bnode(o):
                 todo.append(o)
     return name(node)
 
 
-def make_report(results, *, shapes: str, engine: str, sources=(), shapes_graph=None,
-                fail_on: str = "violation") -> ValidationReport:
+def make_report(
+    results, *, shapes: str, engine: str, sources=(), shapes_graph=None, fail_on: str = "violation"
+) -> ValidationReport:
     """A report whose results are sorted, so that every engine gives the same one. Identical
     results stay: SHACL reports one result per validation, and two validations can find the same."""
     ordered = tuple(sorted(results, key=ValidationResult.key))
-    return ValidationReport(ordered, shapes=shapes, engine=engine, sources=tuple(sources), shapes_graph=shapes_graph,
-                            fail_on=fail_on)
+    return ValidationReport(
+        ordered, shapes=shapes, engine=engine, sources=tuple(sources), shapes_graph=shapes_graph, fail_on=fail_on
+    )

@@ -97,8 +97,12 @@ def load_checks(set_name: str) -> tuple[Check, ...]:
     for name in enabled_checks()[set_name]:
         path = folder / f"{name}-violation.rq"
         if not path.is_file():
-            raise DataError(f"checks.yaml enables {name!r} but {path.name} does not exist",
-                            path=data_dir("shapes") / "checks.yaml", field=set_name, value=name)
+            raise DataError(
+                f"checks.yaml enables {name!r} but {path.name} does not exist",
+                path=data_dir("shapes") / "checks.yaml",
+                field=set_name,
+                value=name,
+            )
         checks.append(parse_check(path))
     return tuple(checks)
 
@@ -121,5 +125,8 @@ def shape_set(spec) -> ShapeSet:
         return ShapeSet(str(path), files)
     if path.is_file():
         return ShapeSet(str(path), (path,))
-    raise UsageError(f"unknown shapes {str(spec)!r}: expected 'graph', 'cases', or the path of a Turtle file of shapes",
-                    field="shapes", value=str(spec))
+    raise UsageError(
+        f"unknown shapes {str(spec)!r}: expected 'graph', 'cases', or the path of a Turtle file of shapes",
+        field="shapes",
+        value=str(spec),
+    )

@@ -39,7 +39,7 @@ W3C_KNOWN = {
     },
     "jena": {
         "path/path-sequence-002": "Jena SHACL 4.5 reports a sequence of three steps as a nested sequence, "
-                                  "((p1 / p2) / p3): the same path, another structure",
+        "((p1 / p2) / p3): the same path, another structure",
     },
     "compiled": {},
     "auto": {},
@@ -52,13 +52,13 @@ W3C_KNOWN = {
 SUITE_KNOWN = {
     "pyshacl": {
         "value-range.ttl#test": "pyshacl lets a date pass sh:maxInclusive 100; SPARQL cannot compare the two, "
-                                "and a value that cannot be compared is a result",
+        "and a value that cannot be compared is a result",
     },
     "jena": {
         "literal-forms.ttl#test": 'Jena SHACL reports "07"^^xsd:integer as "7"',
         "literal-distinct-forms.ttl#test": 'Jena SHACL reports "04"^^xsd:integer as "4", one result for two terms',
         "sparql.ttl#test": "Jena SHACL 4.5 runs a property shape's SPARQL constraint once for each value node "
-                           "instead of once for each focus node, so a solution is reported once per value node",
+        "instead of once for each focus node, so a solution is reported once per value node",
     },
     "pyrudof": {
         "literal-forms.ttl#test": 'pyrudof reports "07"^^xsd:integer as "7"',
@@ -82,7 +82,7 @@ class SuiteCase:
     results: Counter
     graphs: dict
 
-    def shapes_graph(self) -> "Graph":
+    def shapes_graph(self) -> Graph:
         return self.graphs[self.shapes]
 
 
@@ -97,7 +97,7 @@ class Outcome:
     detail: str = ""
 
 
-def parse_exact(path: Path) -> "Graph":
+def parse_exact(path: Path) -> Graph:
     """A Turtle file as an rdflib graph that keeps every literal as written (``"04"^^xsd:integer``
     stays ``"04"``)."""
     from rdflib import Graph
@@ -122,7 +122,7 @@ def load_cases(manifest: Path) -> list[SuiteCase]:
     graphs: dict[Path, Graph] = {}
     seen: set[Path] = set()
 
-    def graph_of(path: Path) -> "Graph":
+    def graph_of(path: Path) -> Graph:
         if path not in graphs:
             graphs[path] = parse_exact(path)
         return graphs[path]
@@ -155,8 +155,7 @@ def load_cases(manifest: Path) -> list[SuiteCase]:
                     graph_of(data)
                     graph_of(shapes)
                     conforms = graph.value(expected, URIRef(SH + "conforms"))
-                    keys = Counter(result_key(graph, node)
-                                   for node in graph.objects(expected, URIRef(SH + "result")))
+                    keys = Counter(result_key(graph, node) for node in graph.objects(expected, URIRef(SH + "result")))
                     name = str(test).removeprefix(root.as_uri() + "/")
                     label = str(graph.value(test, URIRef("http://www.w3.org/2000/01/rdf-schema#label")) or "")
                     cases.append(SuiteCase(name, label, data, shapes, bool(conforms.toPython()), keys, graphs))
@@ -166,7 +165,7 @@ def load_cases(manifest: Path) -> list[SuiteCase]:
     return cases
 
 
-def term_key(term: "Node | None") -> str | None:
+def term_key(term: Node | None) -> str | None:
     from rdflib import BNode, Literal
 
     if term is None:
@@ -178,7 +177,7 @@ def term_key(term: "Node | None") -> str | None:
     return term.n3()
 
 
-def path_key(graph: "Graph", node: "Node | None") -> str | None:
+def path_key(graph: Graph, node: Node | None) -> str | None:
     """A SHACL property path as text, from its structure in ``graph``."""
     from rdflib import BNode, URIRef
     from rdflib.collection import Collection
@@ -189,8 +188,12 @@ def path_key(graph: "Graph", node: "Node | None") -> str | None:
         return node.n3()
     if graph.value(node, URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#first")) is not None:
         return "(" + " / ".join(path_key(graph, step) or "?" for step in Collection(graph, node)) + ")"
-    for name, template in (("inversePath", "^{}"), ("zeroOrMorePath", "{}*"), ("oneOrMorePath", "{}+"),
-                           ("zeroOrOnePath", "{}?")):
+    for name, template in (
+        ("inversePath", "^{}"),
+        ("zeroOrMorePath", "{}*"),
+        ("oneOrMorePath", "{}+"),
+        ("zeroOrOnePath", "{}?"),
+    ):
         inner = graph.value(node, URIRef(SH + name))
         if inner is not None:
             return template.format(path_key(graph, inner))
@@ -200,16 +203,21 @@ def path_key(graph: "Graph", node: "Node | None") -> str | None:
     return "_"
 
 
-def result_key(graph: "Graph", node: "Node") -> ResultKey:
+def result_key(graph: Graph, node: Node) -> ResultKey:
     """The compared parts of one ``sh:ValidationResult`` in a report graph."""
     from rdflib import URIRef
 
     def value(name: str):
         return graph.value(node, URIRef(SH + name))
 
-    return (term_key(value("focusNode")), path_key(graph, value("resultPath")), term_key(value("value")),
-            term_key(value("sourceShape")), term_key(value("sourceConstraintComponent")),
-            term_key(value("resultSeverity")))
+    return (
+        term_key(value("focusNode")),
+        path_key(graph, value("resultPath")),
+        term_key(value("value")),
+        term_key(value("sourceShape")),
+        term_key(value("sourceConstraintComponent")),
+        term_key(value("resultSeverity")),
+    )
 
 
 def report_keys(report) -> Counter:
@@ -217,8 +225,7 @@ def report_keys(report) -> Counter:
     from rdflib import URIRef
 
     graph = report.to_graph()
-    return Counter(result_key(graph, node)
-                   for node in graph.objects(None, URIRef(SH + "result")))
+    return Counter(result_key(graph, node) for node in graph.objects(None, URIRef(SH + "result")))
 
 
 def compare(case: SuiteCase, report) -> str:
@@ -245,8 +252,15 @@ def _show(key: ResultKey) -> str:
 
     names = ("focus", "path", "value", "shape", "component", "severity")
     # IRIs by their local name, to keep a line readable: <http://x.org/t#Shape> reads :Shape.
-    return "{" + ", ".join(f"{n}=" + re.sub(r"<[^<>]*[#/]([^<>#/]*)>", r":\1", v)
-                           for n, v in zip(names, key) if v is not None) + "}"
+    return (
+        "{"
+        + ", ".join(
+            f"{n}=" + re.sub(r"<[^<>]*[#/]([^<>#/]*)>", r":\1", v)
+            for n, v in zip(names, key, strict=True)
+            if v is not None
+        )
+        + "}"
+    )
 
 
 def run_case(case: SuiteCase, engine: str) -> Outcome:
