@@ -42,3 +42,15 @@ def virtuoso(tmp_path_factory):
         yield running
     finally:
         running.stop()
+
+
+# Parameter values built to break out of a query if they were ever pasted into its text.
+HOSTILE_IRIS = [
+    'lmsg:X" } ; DROP ALL ; #',
+    "lmsg:X }\n SELECT * WHERE { ?s ?p ?o }",
+    "lmsg:X#comment",
+    "http://example.org/a b",
+    "lmsg:X>{",
+    "'\"}}\n#",
+    "<http://example.org/x> } UNION { ?s ?p ?o",
+]

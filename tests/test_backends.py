@@ -9,6 +9,7 @@ import threading
 from collections import Counter
 
 import pytest
+from conftest import HOSTILE_IRIS
 
 import lmsgraph
 from lmsgraph.backends import Term, bind_values
@@ -105,15 +106,6 @@ def test_ask_and_construct_on_every_backend(backends):
     assert triples["oxigraph"] and triples["oxigraph"] == triples["rdflib"] == triples["remote"]
 
 
-HOSTILE_IRIS = [
-    'lmsg:X" } ; DROP ALL ; #',
-    "lmsg:X }\n SELECT * WHERE { ?s ?p ?o }",
-    "lmsg:X#comment",
-    "http://example.org/a b",
-    "lmsg:X>{",
-    "'\"}}\n#",
-    "<http://example.org/x> } UNION { ?s ?p ?o",
-]
 HOSTILE_TEXT = [
     'leiomyosarcoma" ) || true || ("',
     'x" } UNION { ?term ?p ?matched } #',

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
+from conftest import HOSTILE_IRIS
 
 from lmsgraph.api import KnowledgeGraph
 from lmsgraph.backends import OxigraphBackend, RdflibBackend
@@ -77,17 +78,7 @@ def test_external_code_names_several_entities_with_status(store):
     }
 
 
-HOSTILE = [
-    'lmsg:X" } ; DROP ALL ; #',
-    "lmsg:X }\n SELECT * WHERE { ?s ?p ?o }",
-    "lmsg:X#comment",
-    "http://example.org/a b",
-    "lmsg:X>{",
-    "'\"}}\n#",
-]
-
-
-@pytest.mark.parametrize("value", HOSTILE)
+@pytest.mark.parametrize("value", HOSTILE_IRIS)
 def test_hostile_values_cannot_change_a_query(graph, store, value):
     query = CATALOGUE["markers-of-entity"]
     before = query.text

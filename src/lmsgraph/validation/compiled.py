@@ -554,48 +554,37 @@ class Compiler:
     def node_shape(self, shape, focus: Focus, stack: tuple) -> Iterator[Compiled]:
         severity = self.severity(shape)
         f = focus("?focus")
+
+        def make(component, query: str, mode: str = "value", check: str | None = None) -> Compiled:
+            return Compiled(
+                shape, component, severity, self.message(shape, component), query, value_mode=mode, lexical_check=check
+            )
+
         self._lexical = False
         for component, expr in self.value_violations(shape, "?focus", stack + (shape,)):
             check = f"ASK {{ {f} VALUES_ }}".replace("VALUES_", "VALUES ?focus { VALUES_ }") if self._lexical else None
             self._lexical = False
-            yield Compiled(
-                shape,
-                component,
-                severity,
-                self.message(shape, component),
-                f"SELECT ?focus WHERE {{ {f} FILTER ({expr}) }}",
-                value_mode="focus",
-                lexical_check=check,
-            )
+            yield make(component, f"SELECT ?focus WHERE {{ {f} FILTER ({expr}) }}", "focus", check)
         for value in self.literals(self.g.objects(shape, SH.hasValue)):
-            yield Compiled(
-                shape,
+            yield make(
                 SH.HasValueConstraintComponent,
-                severity,
-                self.message(shape, SH.HasValueConstraintComponent),
                 f"SELECT ?focus WHERE {{ {f} FILTER (!sameTerm(?focus, {sparql_term(value)})) }}",
-                value_mode="none",
+                "none",
             )
         # On a node shape the focus node is its own single value node.
         self.joined_predicates.update(self.g.objects(shape, SH.equals), self.g.objects(shape, SH.disjoint))
         for other in self.g.objects(shape, SH.equals):
             o = sparql_term(other)
-            yield Compiled(
-                shape,
+            yield make(
                 SH.EqualsConstraintComponent,
-                severity,
-                self.message(shape, SH.EqualsConstraintComponent),
                 f"SELECT ?focus ?value WHERE {{ {{ {f} ?focus {o} ?value . FILTER (!sameTerm(?focus, ?value)) }} "
                 f"UNION {{ {f} FILTER NOT EXISTS {{ ?focus {o} ?focus . }} BIND (?focus AS ?value) }} }}",
             )
         for other in self.g.objects(shape, SH.disjoint):
-            yield Compiled(
-                shape,
+            yield make(
                 SH.DisjointConstraintComponent,
-                severity,
-                self.message(shape, SH.DisjointConstraintComponent),
                 f"SELECT ?focus WHERE {{ {f} ?focus {sparql_term(other)} ?focus . }}",
-                value_mode="focus",
+                "focus",
             )
         for p in (SH.minCount, SH.maxCount, SH.lessThan, SH.lessThanOrEquals, SH.uniqueLang):
             if (shape, p, None) in self.g:
@@ -606,11 +595,8 @@ class Compiler:
                 allowed.update(self.items(lst))
             allowed = {a for a in allowed if isinstance(a, URIRef)}
             keep = " && ".join(f"!sameTerm(?path, {sparql_term(a)})" for a in sorted(allowed, key=str)) or "true"
-            yield Compiled(
-                shape,
+            yield make(
                 SH.ClosedConstraintComponent,
-                severity,
-                self.message(shape, SH.ClosedConstraintComponent),
                 f"SELECT ?focus ?path ?value WHERE {{ {f} ?focus ?path ?value . FILTER ({keep}) }}",
             )
         for constraint in self.g.objects(shape, SH.sparql):
