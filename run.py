@@ -3,6 +3,7 @@
 
     python3 run.py main     # build the graph, check it, print a summary, write exports to build/
     python3 run.py test     # run the test suite (extra arguments go to pytest)
+    python3 run.py check    # lint, format check and type check (ruff, mypy)
 
 Needs only Python 3.11+, pip and apt. System packages are installed with apt when the
 tools they provide are missing; Python packages go into a virtual environment in .venv.
@@ -39,6 +40,7 @@ JOB_NEEDS = {
         "OWL API (OWL 2 DL profile check)",
     ],
     "test": list(SYSTEM_NEEDS),
+    "check": [],
 }
 
 
@@ -94,7 +96,11 @@ def ensure_venv() -> None:
 
 def install(extras: str) -> None:
     step(f"installing lmsgraph{extras} into {VENV}")
-    run([str(BIN / "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", f".{extras}"], cwd=ROOT)
+    # Editable: an edit to the code, the ontology, the shapes or the queries is seen at once.
+    run(
+        [str(BIN / "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-e", f".{extras}"],
+        cwd=ROOT,
+    )
 
 
 def main(argv: list[str]) -> int:
@@ -111,6 +117,17 @@ def main(argv: list[str]) -> int:
         step("building the graph into build/")
         return subprocess.call([str(BIN / "lmsgraph"), "build", "--out", str(ROOT / "build"), *rest], cwd=ROOT)
     install("[test]")
+    if job == "check":
+        for title, cmd in (
+            ("lint (ruff check)", ["ruff", "check", "src", "tests", "bench", "run.py"]),
+            ("format (ruff format --check)", ["ruff", "format", "--check", "src", "tests", "bench", "run.py"]),
+            ("types (mypy)", ["mypy"]),
+        ):
+            step(title)
+            code = subprocess.call([str(BIN / cmd[0]), *cmd[1:]], cwd=ROOT)
+            if code:
+                return code
+        return 0
     step("fetching the W3C SHACL core test suite (from pyshacl's source distribution on PyPI)")
     if subprocess.call([str(BIN / "python"), str(ROOT / "bench" / "shacl_w3c_suite.py"), "--fetch-only"], cwd=ROOT):
         print("run.py: could not fetch the W3C SHACL suite; its tests will be skipped", flush=True)

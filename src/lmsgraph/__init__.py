@@ -10,7 +10,7 @@ True
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from lmsgraph.errors import DataError, LmsgraphError, ReasonerError, ToolMissingError
 
@@ -64,7 +64,7 @@ def counts(graph: rdflib.Graph | None = None) -> GraphCounts:
     return count_graph(graph if graph is not None else load())
 
 
-def connect(backend: str = "oxigraph", **options) -> KnowledgeGraph:
+def connect(backend: str = "oxigraph", **options: Any) -> KnowledgeGraph:
     """The query layer over the bundled graph (``"oxigraph"``, ``"rdflib"``) or a ``"remote"`` endpoint.
 
     See :func:`lmsgraph.api.connect` for the options.

@@ -17,11 +17,26 @@ and the ``publication`` it cites, whose ``.label`` names them.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Protocol, Self
 
 from lmsgraph.backends import Backend
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from lmsgraph.claims import Cell, ClaimIndex, ClaimView
+    from lmsgraph.claims import Citation as ClaimsCitation
+    from lmsgraph.queries import CannedQuery
+    from lmsgraph.resolve import Match, Resolver
 from lmsgraph.errors import DataError, UsageError
 from lmsgraph.prefixes import compact_iri, sparql_prefixes
 from lmsgraph.terms import Solutions, Term, literal_value
+
+
+class Labels(Protocol):
+    """Where a :class:`Resource` looks up its label: anything with ``get(iri)``."""
+
+    def get(self, iri: str, /) -> str | None: ...
 
 
 class Resource(str):
@@ -31,8 +46,11 @@ class Resource(str):
     """
 
     __slots__ = ("iri", "_label", "_labels")
+    iri: str
+    _label: str | None
+    _labels: Labels | None
 
-    def __new__(cls, iri: str, label: str | None = None, labels=None):
+    def __new__(cls, iri: str, label: str | None = None, labels: Labels | None = None) -> Self:
         self = super().__new__(cls, compact_iri(iri))
         self.iri = iri
         self._label = label
@@ -52,17 +70,20 @@ class Resource(str):
 class _Labels:
     """The graph's labels, read from the backend the first time one is asked for."""
 
-    def __init__(self, resolver):
+    def __init__(self, resolver: Resolver) -> None:
         self.resolver = resolver
 
     def get(self, iri: str) -> str | None:
-        return self.resolver.label(iri)
+        label: str | None = self.resolver.label(iri)
+        return label
 
 
-class Table(list):
+class Table(list[dict[str, Any]]):
     """Rows (dicts) of an answer, in order, with the answer's ``variables`` in order."""
 
-    def __init__(self, rows=(), variables: list[str] | None = None, name: str | None = None):
+    def __init__(
+        self, rows: Iterable[dict[str, Any]] = (), variables: list[str] | None = None, name: str | None = None
+    ) -> None:
         super().__init__(rows)
         self.variables = list(variables or [])
         self.name = name
@@ -74,7 +95,7 @@ class Table(list):
         return render(self, fmt)
 
 
-def python_value(term: Term | None, labels: dict[str, str] | None = None):
+def python_value(term: Term | None, labels: Labels | None = None) -> Any:
     """A term as the API gives it: :class:`Resource` for IRIs, Python values for literals."""
     if term is None:
         return None
@@ -103,20 +124,23 @@ class Citation(Resource):
     """A citation IRI in an answer: a :class:`Resource` that tables show as its readable label."""
 
     __slots__ = ("record",)
+    record: Any  # lmsgraph.claims.Citation
 
-    def __new__(cls, iri: str, record):
+    def __new__(cls, iri: str, record: Any) -> Self:
         self = super().__new__(cls, iri, record.label)
         self.record = record
         return self
 
     @property
     def display(self) -> str:
-        return self.record.short()
+        short: str = self.record.short()
+        return short
 
     @property
     def reference(self) -> str:
         """The full reference: authors, title, journal or publisher, year, volume, pages, identifiers."""
-        return self.record.full()
+        full: str = self.record.full()
+        return full
 
 
 @dataclass
@@ -132,8 +156,8 @@ class EntityProfile:
     parents: list[Resource]
     subtypes: list[Resource]
     codes: Table
-    claims: list
-    citations: dict
+    claims: list[ClaimView]
+    citations: dict[str, ClaimsCitation]
     matched_by: str = ""
 
     def numbers(self) -> dict[str, int]:
@@ -146,7 +170,7 @@ class EntityProfile:
                 numbers.setdefault(iri, len(numbers) + 1)
         return numbers
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         from lmsgraph.tables import jsonable
 
         numbers = self.numbers()
@@ -167,7 +191,7 @@ class EntityProfile:
             "citations": [{"number": n, **self._citation(iri)} for iri, n in numbers.items()],
         }
 
-    def _citation(self, iri: str) -> dict:
+    def _citation(self, iri: str) -> dict[str, Any]:
         record = self.citations.get(iri)
         return record.as_json() if record is not None else {"id": compact_iri(iri), "iri": iri}
 
@@ -210,8 +234,8 @@ class EntityProfile:
             for iri, n in numbers.items():
                 record = self.citations.get(iri)
                 text = record.full() if record is not None else compact_iri(iri)
-                status = record.status() if record is not None else None
-                lines.append(f"    [{n}] {text}" + (f" [identifiers: {status}]" if status else ""))
+                identifiers = record.status() if record is not None else None
+                lines.append(f"    [{n}] {text}" + (f" [identifiers: {identifiers}]" if identifiers else ""))
         return "\n".join(lines) + "\n"
 
 
@@ -223,17 +247,17 @@ class KnowledgeGraph:
 
         self.backend = backend
         self.resolver = Resolver(backend)
-        self._catalogue = None
-        self._canned: dict = {}
-        self._calls: dict = {}
-        self._claims = None
+        self._catalogue: dict[str, CannedQuery] | None = None
+        self._canned: dict[str, CannedQuery] = {}
+        self._calls: dict[tuple[str, tuple[tuple[str, object], ...]], tuple[CannedQuery, dict[str, Term]]] = {}
+        self._claims: ClaimIndex | None = None
         self._label_source = _Labels(self.resolver)
         labels = self._label_source
         self._make_iri = lambda iri: Resource(iri, None, labels)
 
     # --- the catalogue -----------------------------------------------------------------
 
-    def catalogue(self):
+    def catalogue(self) -> dict[str, CannedQuery]:
         """Every canned query, by name."""
         if self._catalogue is None:
             from lmsgraph.queries import catalogue
@@ -241,7 +265,7 @@ class KnowledgeGraph:
             self._catalogue = catalogue()
         return self._catalogue
 
-    def canned(self, name: str):
+    def canned(self, name: str) -> CannedQuery:
         """The canned query called ``name`` (or the only one whose name starts with ``name-``)."""
         from lmsgraph.queries import find_query
 
@@ -250,7 +274,7 @@ class KnowledgeGraph:
             found = self._canned[name] = find_query(name, self._catalogue)
         return found
 
-    def bindings(self, query, params: dict[str, object]) -> dict[str, Term]:
+    def bindings(self, query: CannedQuery, params: dict[str, object]) -> dict[str, Term]:
         """Check ``params`` against the query's header and turn them into RDF terms.
 
         A parameter naming a term takes an IRI, a CURIE, an external code (``NCIT:C3158``) or a
@@ -287,14 +311,15 @@ class KnowledgeGraph:
             )
         return iri
 
-    def _prepared(self, name: str, params: dict[str, object]):
+    def _prepared(self, name: str, params: dict[str, object]) -> tuple[CannedQuery, dict[str, Term]]:
         """The canned query and its bindings for ``name`` and ``params``, remembered between calls
         (names resolve the same way for as long as the graph is the same)."""
-        key = (name, tuple(params.items()))
+        key: tuple[str, tuple[tuple[str, object], ...]] | None = (name, tuple(params.items()))
+        prepared = None
         try:
-            prepared = self._calls.get(key)
+            prepared = self._calls.get(key) if key is not None else None
         except TypeError:  # an unhashable value: nothing to remember the call by
-            key = prepared = None
+            key = None
         if prepared is None:
             query = self.canned(name)
             prepared = query, self.bindings(query, params)
@@ -304,7 +329,7 @@ class KnowledgeGraph:
                 self._calls[key] = prepared
         return prepared
 
-    def query(self, name: str, **params) -> Table:
+    def query(self, name: str, **params: object) -> Table:
         """Run the canned query ``name`` with its parameters; typed rows.
 
         A row that names a claim (a ``claim`` column) also gets ``qualifiers`` (every qualifier
@@ -350,7 +375,7 @@ class KnowledgeGraph:
         return table
 
     @property
-    def claims(self):
+    def claims(self) -> ClaimIndex:
         """Every claim of the graph, read once (:class:`lmsgraph.claims.ClaimIndex`)."""
         if self._claims is None:
             from lmsgraph.claims import ClaimIndex
@@ -377,7 +402,7 @@ class KnowledgeGraph:
 
     # --- resolution and profiles -----------------------------------------------------------
 
-    def resolve(self, name: str, *, entities_only: bool = False, kind: str | None = None):
+    def resolve(self, name: str, *, entities_only: bool = False, kind: str | None = None) -> list[Match]:
         """Every term a label, synonym, CURIE, external code or IRI names (see :mod:`lmsgraph.resolve`);
         ``kind`` (a parameter kind such as ``marker``) keeps terms of that kind only."""
         from lmsgraph.queries import PARAM_KINDS
@@ -388,7 +413,7 @@ class KnowledgeGraph:
         """The profile of every disease entity ``name`` names (an external code may name several)."""
         return [self._profile(m) for m in self.resolver.resolve(name, entities_only=True, field="entity")]
 
-    def _profile(self, match) -> EntityProfile:
+    def _profile(self, match: Match) -> EntityProfile:
         iri = match.iri
         summary = self.query("entity-summary", entity=iri)
         first = summary[0] if summary else {}
@@ -533,11 +558,11 @@ class KnowledgeGraph:
         return self.query("entities-by-external-code", code=code)
 
 
-def _claim_cells(view, records):
+def _claim_cells(view: ClaimView, records: dict[str, ClaimsCitation]) -> tuple[Cell, Cell]:
     """The ``qualifiers`` and ``evidence`` cells of a row naming a claim."""
     from lmsgraph.claims import Cell
 
-    def qualifiers():
+    def qualifiers() -> dict[str, Any]:
         data = view.as_json(records)
         return {"qualifiers": data["qualifiers"], "wording": data["wording"], "notes": data["notes"]}
 
@@ -551,8 +576,8 @@ def connect(
     backend: str = "oxigraph",
     *,
     endpoint: str | None = None,
-    graph=None,
-    store=None,
+    graph: Any = None,
+    store: Any = None,
     named_graph: str | None = None,
     timeout: float = 30.0,
     user: str | None = None,

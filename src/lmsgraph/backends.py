@@ -45,16 +45,16 @@ class OxigraphBackend:
 
     name = "oxigraph"
 
-    def __init__(self, store=None):
+    def __init__(self, store: Any = None) -> None:
         if store is None:
             from lmsgraph.store import bundled_store
 
             store = bundled_store()
         self.store = store
-        self._converter = (None, None)  # (the iri and literal functions, their cached converter)
+        self._converter: tuple[Any, Any] = (None, None)  # (the iri and literal functions, their cached converter)
 
     @staticmethod
-    def _native(term: Term):
+    def _native(term: Term) -> Any:
         import pyoxigraph
 
         if term.kind == "iri":
@@ -65,7 +65,7 @@ class OxigraphBackend:
             return pyoxigraph.Literal(term.value, datatype=pyoxigraph.NamedNode(term.datatype))
         return pyoxigraph.Literal(term.value)
 
-    def _execute(self, text: str, bindings: dict[str, Term] | None):
+    def _execute(self, text: str, bindings: dict[str, Term] | None) -> Any:
         """The store's answer to ``text`` with ``bindings`` substituted; errors as :class:`QueryError`."""
         import pyoxigraph
 
@@ -87,10 +87,14 @@ class OxigraphBackend:
             names = [v.value for v in result.variables]
             convert = oxigraph_converter()
             return Solutions("select", names, [tuple(map(convert, solution)) for solution in result])
-        rows = [(from_oxigraph(t.subject), from_oxigraph(t.predicate), from_oxigraph(t.object)) for t in result]
+        rows: list[tuple[Term | None, ...]] = [
+            (from_oxigraph(t.subject), from_oxigraph(t.predicate), from_oxigraph(t.object)) for t in result
+        ]
         return Solutions("graph", ["subject", "predicate", "object"], rows)
 
-    def select_values(self, text: str, bindings: dict[str, Term], iri, literal):
+    def select_values(
+        self, text: str, bindings: dict[str, Term], iri: Callable[[str], Any], literal: Callable[[str, str | None], Any]
+    ) -> tuple[list[str], list[dict[str, Any]]] | None:
         """A SELECT answer as (variables, rows) with each term made by ``iri(value)`` or
         ``literal(lexical, datatype)`` directly, without :class:`Term` in between; None if the
         query is not a SELECT."""
@@ -104,10 +108,13 @@ class OxigraphBackend:
         rows = [dict(zip(names, map(convert, solution), strict=True)) for solution in result]
         return names, rows
 
-    def _value_converter(self, iri, literal):
+    def _value_converter(
+        self, iri: Callable[[str], Any], literal: Callable[[str, str | None], Any]
+    ) -> Callable[[Any], Any]:
         """One function from a pyoxigraph term to a value, remembering recent terms: answers
         repeat the same IRIs and literals, within a query and from one query to the next."""
         key, convert = self._converter
+        converter: Callable[[Any], Any] = convert
         if key != (iri, literal):
             import functools
 
@@ -121,7 +128,8 @@ class OxigraphBackend:
             }
             convert = functools.lru_cache(maxsize=1 << 16)(lambda t: by_type[type(t)](t))
             self._converter = ((iri, literal), convert)  # one KnowledgeGraph at a time keeps its cache
-        return convert
+            converter = convert
+        return converter
 
 
 # --- rdflib -----------------------------------------------------------------------------
@@ -132,7 +140,7 @@ class RdflibBackend:
 
     name = "rdflib"
 
-    def __init__(self, graph=None):
+    def __init__(self, graph: Any = None) -> None:
         if graph is None:
             from lmsgraph.graph import load_graph
 
@@ -140,14 +148,16 @@ class RdflibBackend:
         self.graph = graph
 
     @staticmethod
-    def _native(term: Term):
+    def _native(term: Term) -> Any:
         from rdflib import Literal, URIRef
 
         if term.kind == "iri":
             return URIRef(term.value)
         return Literal(term.value, lang=term.lang, datatype=term.datatype if not term.lang else None)
 
-    def select_values(self, text, bindings, iri, literal) -> None:
+    def select_values(
+        self, text: str, bindings: dict[str, Term], iri: Callable[[str], Any], literal: Callable[[str, str | None], Any]
+    ) -> None:
         """rdflib's answers go through :meth:`run`."""
         return None
 
@@ -232,7 +242,7 @@ class RemoteBackend:
         self.endpoint, self.graph, self.timeout = endpoint, graph, timeout
         self.user, self.password, self.auth = user, password, auth
 
-    def _wrapper(self):
+    def _wrapper(self) -> Any:
         from SPARQLWrapper import BASIC, DIGEST, JSON, POST, URLENCODED, SPARQLWrapper
 
         sw = SPARQLWrapper(self.endpoint)
@@ -248,7 +258,7 @@ class RemoteBackend:
         return sw
 
     @staticmethod
-    def _term(cell: dict | None) -> Term | None:
+    def _term(cell: dict[str, Any] | None) -> Term | None:
         if cell is None:
             return None
         kind = cell.get("type")
@@ -258,7 +268,9 @@ class RemoteBackend:
             return Term("bnode", cell["value"])
         return Term("literal", cell["value"], plain_datatype(cell.get("datatype")), cell.get("xml:lang"))
 
-    def select_values(self, text, bindings, iri, literal) -> None:
+    def select_values(
+        self, text: str, bindings: dict[str, Term], iri: Callable[[str], Any], literal: Callable[[str, str | None], Any]
+    ) -> None:
         """A remote endpoint's answers go through :meth:`run`."""
         return None
 
@@ -301,7 +313,7 @@ class RemoteBackend:
         return Solutions("select", names, rows)
 
 
-def _graph_solutions(data) -> Solutions:
+def _graph_solutions(data: Any) -> Solutions:
     """Triples of a CONSTRUCT answer (an rdflib graph or serialized text) as :class:`Solutions`."""
     from rdflib import Graph
 

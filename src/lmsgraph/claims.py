@@ -19,6 +19,7 @@ True
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from lmsgraph.prefixes import LMSG_NS, sparql_prefixes
 
@@ -225,7 +226,12 @@ class Citation:
     def as_json(self) -> dict:
         from lmsgraph.prefixes import compact_iri
 
-        out = {"id": compact_iri(self.iri), "iri": self.iri, "label": self.label, "reference": self.full()}
+        out: dict[str, Any] = {
+            "id": compact_iri(self.iri),
+            "iri": self.iri,
+            "label": self.label,
+            "reference": self.full(),
+        }
         for name in (
             "title",
             "authors",
@@ -345,7 +351,9 @@ class ClaimView:
         def one(v):
             return v.as_json() if v else None
 
-        qualifiers = {compact_iri(p): [v.as_json() for v in vals] for p, vals in self.qualifiers.items()}
+        qualifiers: dict[str, Any] = {
+            compact_iri(p): [v.as_json() for v in vals] for p, vals in self.qualifiers.items()
+        }
         if LMSG_NS + "frequency" not in self.qualifiers:
             qualifiers["lmsg:frequency"] = None
         evidence = {

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 from rdflib import RDF, BNode, Graph, Literal, URIRef
@@ -43,7 +45,7 @@ def serialize_jsonld(graph: Graph) -> bytes:
     in_context = Converter(context)
 
     def node_id(term) -> str:
-        return f"_:{term}" if isinstance(term, BNode) else in_context.compress(str(term), passthrough=True)
+        return f"_:{term}" if isinstance(term, BNode) else (in_context.compress(str(term)) or str(term))
 
     def value(term):
         if isinstance(term, Literal):
@@ -55,19 +57,24 @@ def serialize_jsonld(graph: Graph) -> bytes:
         return {"@id": node_id(term)}
 
     nodes = []
-    for subject in sorted(set(canonical.subjects())):
+    for subject in _sorted(set(canonical.subjects())):
         node: dict = {"@id": node_id(subject)}
         types = sorted(node_id(t) for t in canonical.objects(subject, RDF.type))
         if types:
             node["@type"] = types[0] if len(types) == 1 else types
-        for predicate in sorted(set(canonical.predicates(subject))):
+        for predicate in _sorted(set(canonical.predicates(subject))):
             if predicate == RDF.type:
                 continue
-            values = [value(o) for o in sorted(canonical.objects(subject, predicate))]
+            values = [value(o) for o in _sorted(canonical.objects(subject, predicate))]
             node[node_id(predicate)] = values[0] if len(values) == 1 else values
         nodes.append(node)
     document = {"@context": context, "@graph": nodes}
     return (json.dumps(document, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+def _sorted(terms: Iterable[Any]) -> list[Any]:
+    """rdflib terms (or tuples of them) in rdflib's own order, the same in every run."""
+    return sorted(terms)
 
 
 def _qname(iri: str, namespaces: dict[str, str]) -> str:
@@ -88,20 +95,21 @@ def serialize_rdfxml(graph: Graph) -> bytes:
     canonical = canonical_copy(graph)
     namespaces: dict[str, str] = {RDF_NS: "rdf"}
     body = []
-    for subject in sorted(set(canonical.subjects())):
+    for subject in _sorted(set(canonical.subjects())):
         about = (
             f"rdf:nodeID={quoteattr(str(subject))}"
             if isinstance(subject, BNode)
             else f"rdf:about={quoteattr(str(subject))}"
         )
         body.append(f"  <rdf:Description {about}>")
-        for predicate, obj in sorted(canonical.predicate_objects(subject)):
+        for predicate, obj in _sorted(canonical.predicate_objects(subject)):
             name = _qname(str(predicate), namespaces)
             if isinstance(obj, URIRef):
                 body.append(f"    <{name} rdf:resource={quoteattr(str(obj))}/>")
             elif isinstance(obj, BNode):
                 body.append(f"    <{name} rdf:nodeID={quoteattr(str(obj))}/>")
             else:
+                assert isinstance(obj, Literal)
                 attrs = ""
                 if obj.language:
                     attrs = f" xml:lang={quoteattr(obj.language)}"

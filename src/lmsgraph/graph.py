@@ -62,7 +62,9 @@ def derive_edges(graph: Graph) -> int:
     store = pyoxigraph.Store()
     store.load(claims.serialize(format="nt", encoding="utf-8"), format=pyoxigraph.RdfFormat.N_TRIPLES)
     before = len(graph)
-    for edge in store.query(DERIVED_EDGES):
+    edges = store.query(DERIVED_EDGES)
+    assert isinstance(edges, pyoxigraph.QueryTriples)  # a CONSTRUCT query
+    for edge in edges:
         graph.add((URIRef(edge.subject.value), URIRef(edge.predicate.value), URIRef(edge.object.value)))
     return len(graph) - before
 

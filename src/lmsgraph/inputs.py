@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from lmsgraph.errors import DataError, UnknownNameError
 from lmsgraph.prefixes import LMSG_NS
@@ -43,7 +43,7 @@ CSV_COLUMNS = {
     "synthetic": "true for made-up records, else false or empty",
     "comment": "free text",
 }
-_CHOICES = {
+_CHOICES: dict[str, dict[str, Any]] = {
     "sex": {"female": "Female", "male": "Male", "unknown": "UnknownSex"},
     "size_unit": {
         "cm": "Centimetre",

@@ -84,7 +84,7 @@ def compact_iri(iri: str) -> str:
     >>> compact_iri("https://w3id.org/lmsgraph/Desmin"), compact_iri("http://purl.obolibrary.org/obo/MONDO_0005058")
     ('lmsg:Desmin', 'MONDO:0005058')
     """
-    return converter().compress(iri, passthrough=True)
+    return converter().compress(iri) or iri
 
 
 def expand_curie(value: str) -> str:
@@ -97,4 +97,4 @@ def expand_curie(value: str) -> str:
     prefix, sep, local = value.partition(":")
     if not sep or local.startswith("//"):
         return value
-    return converter().expand(value, passthrough=True)
+    return converter().expand(value) or value

@@ -159,15 +159,17 @@ class Resolver:
         self._mapped: dict[str, list[tuple[str, str]]] | None = None
         self._resolved: dict[tuple[str, str | None], Match] = {}
 
-    def _load(self) -> None:
+    def _load(self) -> dict[str, list[tuple[str, str]]]:
+        """The index of names (normalised name -> (term, how)), read with one query the first time."""
         if self._index is not None:
-            return
+            return self._index
         index: dict[str, list[tuple[str, str]]] = {}
         for term, name, how in self.backend.run(INDEX_QUERY).rows:
             index.setdefault(_normal(name.value), []).append((term.value, how.value))
             if how.value == "label":
                 self._labels.setdefault(term.value, name.value)
         self._index = index
+        return index
 
     def ancestors(self, iri: str) -> frozenset[str]:
         """Every class above ``iri`` (its classes, for a qualifier value), read with one query for the graph."""
@@ -266,8 +268,9 @@ class Resolver:
             self._load()
             matches = self._by_code(external)
             prefix, _, local = text.partition(":")
-            if not matches and local.strip() != local.strip().upper():
-                matches = self._by_code(expand_external(f"{prefix}:{local.strip().upper()}"))
+            upper = expand_external(f"{prefix}:{local.strip().upper()}")
+            if not matches and upper is not None and upper != external:
+                matches = self._by_code(upper)
             if not matches:
                 raise UnknownNameError(f"no term of the graph is mapped to {text}", field=field, value=name)
         elif expanded != text or re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://", text):
@@ -287,8 +290,8 @@ class Resolver:
                     f"no term of the graph has the IRI {expanded}{self.hint(text, kind)}", field=field, value=name
                 )
         else:
-            self._load()
-            found = set(self._index.get(_normal(text), []))
+            index = self._load()
+            found = set(index.get(_normal(text), []))
             # A related synonym (a source's own looser term) names a term only where no label or
             # exact synonym has the same text.
             if any(how != "related synonym" for _, how in found):
@@ -349,13 +352,13 @@ class Resolver:
 
     def hint(self, text: str, kind: Kind | None = None, *, always: bool = False) -> str:
         """``; did you mean ...?`` with the closest names, of the kind asked for if any."""
-        self._load()
+        index = self._load()
         if kind is not None and kind.roots:
-            names = [n for n, terms in self._index.items() if any(self.is_a(t, kind) for t, _ in terms)]
+            names = [n for n, terms in index.items() if any(self.is_a(t, kind) for t, _ in terms)]
             names += [compact_iri(t) for t in self._labels if self.is_a(t, kind)]
             label = f"; did you mean one of these ({kind.noun} names closest to it):"
         else:
-            names = list(self._index) + [compact_iri(t) for t in self._labels]
+            names = list(index) + [compact_iri(t) for t in self._labels]
             label = "; did you mean"
         close = difflib.get_close_matches(_normal(text), names, n=3, cutoff=0.6)
         if not close and ":" in text:

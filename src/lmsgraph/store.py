@@ -47,7 +47,9 @@ def bundled_store(*, derived: bool = True, mappings: bool = True, files: list[Pa
     if derived:
         from lmsgraph.derivation import DERIVED_EDGES
 
-        store.extend([pyoxigraph.Quad(t.subject, t.predicate, t.object) for t in store.query(DERIVED_EDGES)])
+        edges = store.query(DERIVED_EDGES)
+        assert isinstance(edges, pyoxigraph.QueryTriples)  # a CONSTRUCT query
+        store.extend([pyoxigraph.Quad(t.subject, t.predicate, t.object) for t in edges])
     return store
 
 

@@ -10,7 +10,7 @@ import click
 from lmsgraph.cli import CheckFailed, cli
 from lmsgraph.errors import UsageError
 
-EXAMPLES = (
+EXAMPLES: tuple[tuple[str, dict[str, str], str], ...] = (
     ("markers-of-entity", {"entity": "inflammatory leiomyosarcoma"}, "Markers of inflammatory leiomyosarcoma"),
     (
         "markers-of-entity",
@@ -111,7 +111,7 @@ def print_examples(graph) -> None:
                 )
                 continue
             view = kg.claims.claim(row["claim"].iri)
-            subject = f"{view.entity.text()}: " if "entity" not in params else ""
+            subject = f"{view.entity.text()}: " if "entity" not in params and view.entity is not None else ""
             click.echo(f"  {subject}{view.statement()}")
             click.echo(f"      {view.qualifier_text()}")
             click.echo(f"      evidence: {view.evidence_text(citations)}")

@@ -7,9 +7,9 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from lmsgraph.errors import DataError, UsageError
 from lmsgraph.validation.report import (
@@ -17,6 +17,7 @@ from lmsgraph.validation.report import (
     FAIL_ON,
     ValidationReport,
     ValidationResult,
+    english_first,
     make_report,
     severity_name,
 )
@@ -24,6 +25,9 @@ from lmsgraph.validation.shapes import SHAPE_SETS, Check, ShapeSet, shape_set
 
 if TYPE_CHECKING:
     from rdflib import Graph
+
+    from lmsgraph.validation.compiled import Compiled, Compiler
+    from lmsgraph.validation.loading import Restore
 
 __all__ = ["ENGINES", "SHAPE_SETS", "ValidationReport", "ValidationResult", "validate"]
 
@@ -43,8 +47,8 @@ class _Data:
         bind_prefixes(self.graph)
         self.direct: list[Path] = []  # N-Triples / Turtle files for Oxigraph to parse itself
         self.sources: list[str] = []
-        self.locations: dict = {}
-        self.columns: dict = {}
+        self.locations: dict[Any, str] = {}
+        self.columns: dict[tuple[Any, Any], str] = {}
         self.with_context = False
 
     def rdflib_graph(self) -> Graph:
@@ -61,7 +65,7 @@ class _Data:
             self.with_context = False
         return self.graph
 
-    def store(self, progress: Progress | None):
+    def store(self, progress: Progress | None) -> tuple[Any, Restore]:
         """An Oxigraph store of the data, and the map back to the data's own terms
         (:func:`lmsgraph.validation.loading.load_exact`)."""
         from lmsgraph.graph import vocabulary_ntriples
@@ -73,7 +77,7 @@ class _Data:
         return load_exact(paths=self.direct, ntriples=data, progress=progress)
 
 
-def _gather(data, sset: ShapeSet, *, direct_ok: bool, context: bool | None) -> _Data:
+def _gather(data: Any, sset: ShapeSet, *, direct_ok: bool, context: bool | None) -> _Data:
     from rdflib import Graph
 
     from lmsgraph.graph import derive_edges
@@ -161,10 +165,7 @@ def run_pyshacl(data_graph: Graph, shapes_graph: Graph) -> list[ValidationResult
                 path_text = None
         severity = severity_name(results_graph.value(node, SH.resultSeverity))
         # One result per result node; of several messages, the English (or untagged) one.
-        messages = sorted(
-            results_graph.objects(node, SH.resultMessage),
-            key=lambda m: (m.language not in (None, "en"), m.language or "", str(m)),
-        )
+        messages = english_first(results_graph.objects(node, SH.resultMessage))
         component = results_graph.value(node, SH.sourceConstraintComponent)
         out.append(
             ValidationResult(
@@ -181,7 +182,7 @@ def run_pyshacl(data_graph: Graph, shapes_graph: Graph) -> list[ValidationResult
     return out
 
 
-def run_checks(checks: Iterable[Check], query: Callable[[str], Iterable]) -> list[ValidationResult]:
+def run_checks(checks: Iterable[Check], query: Callable[[str], Iterable[tuple[Any, ...]]]) -> list[ValidationResult]:
     """Run SPARQL quality checks; every row (?entity ?property ?value) is one result."""
     from rdflib import URIRef
 
@@ -194,19 +195,19 @@ def run_checks(checks: Iterable[Check], query: Callable[[str], Iterable]) -> lis
     return out
 
 
-def _oxigraph_rows(store, restore=None):
+def _oxigraph_rows(store: Any, restore: Restore | None = None) -> Callable[[str], Iterator[tuple[Any, ...]]]:
     from lmsgraph.validation.compiled import _get, to_rdflib
 
     back = restore.term if restore else (lambda term: term)
 
-    def query(text: str):
+    def query(text: str) -> Iterator[tuple[Any, ...]]:
         for s in store.query(text):
             yield tuple(back(term) for term in (to_rdflib(_get(s, v)) for v in ("entity", "property", "value")))
 
     return query
 
 
-def _check_rows(graph: Graph):
+def _check_rows(graph: Graph) -> Callable[[str], Iterator[tuple[Any, ...]]]:
     """The quality checks' rows over an rdflib graph: on Oxigraph with the data's own terms, or,
     where Oxigraph cannot keep them, on rdflib's engine."""
     from lmsgraph.errors import RewrittenError
@@ -217,7 +218,7 @@ def _check_rows(graph: Graph):
         if restore.ambiguous:
             raise RewrittenError("literals stored as one")
     except RewrittenError:
-        return lambda text: (tuple(row) for row in graph.query(text))
+        return lambda text: (tuple(row) for row in graph.query(text))  # type: ignore[arg-type]
     return _oxigraph_rows(store, restore)
 
 
@@ -302,7 +303,7 @@ def validate(
     )
 
 
-def _check_restorable(compiler, compiled, store, restore) -> None:
+def _check_restorable(compiler: Compiler, compiled: list[Compiled], store: Any, restore: Restore) -> None:
     """:class:`RewrittenError` when the data has literals that Oxigraph stored in another form and the
     compiled shapes would see the difference: they read lexical forms, compare values by term
     with a literal of the shapes, or join and merge values that the data holds as distinct

@@ -29,13 +29,17 @@ import itertools
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from rdflib import RDF, RDFS, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import SH, XSD
 
 from lmsgraph.errors import UnsupportedError, ValidationFailureError
-from lmsgraph.validation.report import ValidationResult, severity_name
+from lmsgraph.validation.report import ValidationResult, english_first, severity_name
+
+if TYPE_CHECKING:
+    from lmsgraph.validation.loading import Restore
 
 RDF_LANGSTRING = URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#langString")
 _TYPE_PATH = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>/<http://www.w3.org/2000/01/rdf-schema#subClassOf>*"
@@ -43,7 +47,7 @@ _TYPE_PATH = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>/<http://www.w3.o
 # Lexical forms the engine checks for well-formedness, by datatype. Other XSD datatypes are
 # declined (their lexical rules are not written out here); Oxigraph stores the types derived
 # from xsd:integer as xsd:integer, which the loader refuses (lmsgraph.validation.loading).
-LEXICAL = {
+LEXICAL: dict[Any, str | None] = {
     XSD.string: None,
     XSD.integer: r"^[+-]?[0-9]+$",
     XSD.decimal: r"^[+-]?([0-9]+([.][0-9]*)?|[.][0-9]+)$",
@@ -52,7 +56,7 @@ LEXICAL = {
     XSD.anyURI: None,
 }
 
-NODE_KINDS = {
+NODE_KINDS: dict[Any, str] = {
     SH.IRI: "!isIRI({v})",
     SH.BlankNode: "!isBlank({v})",
     SH.Literal: "!isLiteral({v})",
@@ -61,7 +65,7 @@ NODE_KINDS = {
     SH.IRIOrLiteral: "isBlank({v})",
 }
 
-COMPARISONS = {
+COMPARISONS: dict[Any, tuple[str, URIRef]] = {
     SH.minInclusive: (">=", SH.MinInclusiveConstraintComponent),
     SH.maxInclusive: ("<=", SH.MaxInclusiveConstraintComponent),
     SH.minExclusive: (">", SH.MinExclusiveConstraintComponent),
@@ -69,7 +73,7 @@ COMPARISONS = {
 }
 
 # The wording of a result whose shape has no sh:message.
-DEFAULT_MESSAGES = {
+DEFAULT_MESSAGES: dict[Any, str] = {
     SH.ClassConstraintComponent: "Value is not an instance of the required class.",
     SH.DatatypeConstraintComponent: "Value does not have the required datatype, or is not a valid literal of it.",
     SH.NodeKindConstraintComponent: "Value is not of the required node kind.",
@@ -256,9 +260,7 @@ class Compiler:
 
     def message(self, node, component) -> str:
         """The shape's message, in English where it has several; else the component's own wording."""
-        messages = sorted(
-            self.g.objects(node, SH.message), key=lambda m: (m.language not in (None, "en"), m.language or "", str(m))
-        )
+        messages = english_first(self.g.objects(node, SH.message))
         return str(messages[0]) if messages else DEFAULT_MESSAGES[component]
 
     def check_parameters(self, shape) -> None:
@@ -342,7 +344,7 @@ class Compiler:
 
     def target_shapes(self) -> list:
         """Every shape with a target: explicit, or implicit (a shape that is also a class)."""
-        shapes = set()
+        shapes: set[Any] = set()
         for p in (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.target):
             shapes.update(self.g.subjects(p, None))
         for kind in (SH.NodeShape, SH.PropertyShape):
@@ -415,7 +417,7 @@ class Compiler:
         ):
             for n in g.objects(shape, prop):
                 self._reads_lexical()
-                yield component, f"(isBlank({v}) || STRLEN(STR({v})) {op} {int(n)})"
+                yield component, f"(isBlank({v}) || STRLEN(STR({v})) {op} {int(str(n))})"
         for s in g.objects(shape, SH.node):
             yield SH.NodeConstraintComponent, f"!({self.conforms(s, v, stack)})"
         for lst in g.objects(shape, SH["or"]):
@@ -486,15 +488,15 @@ class Compiler:
         for value in self.literals(self.g.objects(prop, SH.hasValue)):
             parts.append(f"EXISTS {{ {focus} {path} {sparql_term(value)} . }}")
         for n in self.g.objects(prop, SH.minCount):
-            if int(n) == 1:
+            if int(str(n)) == 1:
                 parts.append(f"EXISTS {{ {focus} {path} {self.var()} . }}")
-            elif int(n) > 1:
+            elif int(str(n)) > 1:
                 raise UnsupportedError("minCount above 1 in a nested shape")
         for n in self.g.objects(prop, SH.maxCount):
             a, b = self.var(), self.var()
-            if int(n) == 0:
+            if int(str(n)) == 0:
                 parts.append(f"NOT EXISTS {{ {focus} {path} {a} . }}")
-            elif int(n) == 1:
+            elif int(str(n)) == 1:
                 parts.append(f"NOT EXISTS {{ {focus} {path} {a} . {focus} {path} {b} . FILTER (!sameTerm({a}, {b})) }}")
             else:
                 raise UnsupportedError("maxCount above 1 in a nested shape")
@@ -631,24 +633,24 @@ class Compiler:
             self._lexical = False
             yield compiled
         for n in self.g.objects(prop, SH.minCount):
-            if int(n) == 1:
+            if int(str(n)) == 1:
                 yield make(
                     SH.MinCountConstraintComponent,
                     f"SELECT ?focus WHERE {{ {f} FILTER NOT EXISTS {{ ?focus {path} ?value . }} }}",
                     "none",
                 )
-            elif int(n) > 1:
+            elif int(str(n)) > 1:
                 yield make(
                     SH.MinCountConstraintComponent,
                     f"SELECT ?focus WHERE {{ {{ SELECT ?focus (COUNT(DISTINCT ?value) AS ?n) WHERE {{ {f} "
-                    f"OPTIONAL {{ ?focus {path} ?value . }} }} GROUP BY ?focus }} FILTER (?n < {int(n)}) }}",
+                    f"OPTIONAL {{ ?focus {path} ?value . }} }} GROUP BY ?focus }} FILTER (?n < {int(str(n))}) }}",
                     "none",
                 )
         for n in self.g.objects(prop, SH.maxCount):
             yield make(
                 SH.MaxCountConstraintComponent,
                 f"SELECT ?focus WHERE {{ {{ SELECT ?focus (COUNT(DISTINCT ?value) AS ?n) WHERE {{ {f} "
-                f"?focus {path} ?value . }} GROUP BY ?focus }} FILTER (?n > {int(n)}) }}",
+                f"?focus {path} ?value . }} GROUP BY ?focus }} FILTER (?n > {int(str(n))}) }}",
                 "none",
             )
         for value in self.literals(self.g.objects(prop, SH.hasValue)):
@@ -801,7 +803,7 @@ def sparql_predicates(query: str) -> set:
     return found
 
 
-def lexical_conflict(store, compiled: list[Compiled], restore: dict) -> Compiled | None:
+def lexical_conflict(store: Any, compiled: list[Compiled], restore: Restore) -> Compiled | None:
     """The first constraint that would read the lexical form of a literal Oxigraph stored in
     another form (``restore`` holds those), or None."""
     if not restore:
@@ -839,7 +841,7 @@ def run_compiled(
     store,
     compiled: list[Compiled],
     *,
-    restore: dict | None = None,
+    restore: Restore | None = None,
     progress: Callable[[str], None] | None = None,
     workers: int | None = None,
 ) -> list[ValidationResult]:
@@ -871,7 +873,7 @@ def run_compiled(
             multiplicities[c.multiplicity] = {s["focus"]: int(s["n"].value) for s in store.query(c.multiplicity)}
 
     def evaluate(c: Compiled) -> list[ValidationResult]:
-        return _results(store, c, back, along, multiplicities.get(c.multiplicity) or {})
+        return _results(store, c, back, along, multiplicities.get(c.multiplicity or "") or {})
 
     workers = workers or max(1, min(4, os.cpu_count() or 1))
     results: list[ValidationResult] = []

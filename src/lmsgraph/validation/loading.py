@@ -18,9 +18,10 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from lmsgraph.errors import RewrittenError
 
@@ -145,8 +146,9 @@ def stored_forms(typed) -> Restore:
     )
     given: dict = {}
     for quad in scratch.quads_for_pattern(None, predicate, None):
-        value, datatype = literals[int(quad.subject.value.rsplit(":", 1)[1])]
-        stored = quad.object
+        subject, stored = quad.subject, quad.object
+        assert isinstance(subject, pyoxigraph.NamedNode) and isinstance(stored, pyoxigraph.Literal)
+        value, datatype = literals[int(subject.value.rsplit(":", 1)[1])]
         if stored.datatype.value != datatype:
             raise RewrittenError(
                 f'the data has a literal whose datatype Oxigraph changes: "{value}"^^<{datatype}> '
@@ -170,7 +172,7 @@ def _triples_of_ambiguous(restore: Restore, quads) -> None:
     import pyoxigraph
     from rdflib import Literal, URIRef
 
-    from lmsgraph.validation.compiled import to_rdflib
+    from lmsgraph.terms import from_oxigraph, to_rdflib
 
     originals = {(str(g), str(g.datatype)): stored for stored, given in restore.ambiguous.items() for g in given}
     literal_type = pyoxigraph.Literal
@@ -181,7 +183,7 @@ def _triples_of_ambiguous(restore: Restore, quads) -> None:
         stored = originals.get((obj.value, obj.datatype.value))
         if stored is None:
             continue
-        key = (to_rdflib(quad.subject), URIRef(quad.predicate.value), stored)
+        key = (to_rdflib(from_oxigraph(quad.subject)), URIRef(quad.predicate.value), stored)
         term = Literal(obj.value, datatype=URIRef(obj.datatype.value), normalize=False)
         earlier = restore.by_triple.setdefault(key, term)
         if earlier != term:
@@ -216,7 +218,9 @@ def _scan_file(path: Path) -> None:
             _refuse_upper_case_tags(view, str(path))
 
 
-def load_exact(*, paths: Iterable[Path] = (), ntriples: Iterable[bytes] = (), progress=None):
+def load_exact(
+    *, paths: Iterable[Path] = (), ntriples: Iterable[bytes] = (), progress: Callable[[str], None] | None = None
+) -> tuple[Any, Restore]:
     """A new Oxigraph store holding N-Triples or Turtle files and N-Triples bytes, and the map
     that restores the data's own terms (see :meth:`LiteralWatch.check`).
 

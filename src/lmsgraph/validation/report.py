@@ -11,8 +11,9 @@ counts as a violation).
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from lmsgraph.prefixes import DISPLAY_PREFIXES, SHAPES_NS, compact_iri
 
@@ -26,12 +27,17 @@ FAIL_ON = ("violation", "warning", "info")
 CHECK_COMPONENT = SHAPES_NS + "SPARQLCheckComponent"
 
 
-def severity_name(iri) -> str:
+def severity_name(iri: object) -> str:
     """``Violation``, ``Warning`` or ``Info`` for SHACL's severities; the IRI itself for any other."""
     text = str(iri)
     if text.startswith(SH) and text[len(SH) :] in SEVERITIES:
         return text[len(SH) :]
     return text
+
+
+def english_first(messages: Iterable[Any]) -> list[Any]:
+    """Messages (literals) with the English or untagged ones first, then by language and text."""
+    return sorted(messages, key=lambda m: (m.language not in (None, "en"), m.language or "", str(m)))
 
 
 def severity_rank(severity: str) -> int:
@@ -64,16 +70,16 @@ class ValidationResult:
     """One problem found: where (focus node, path, value), what (message), how bad (severity), and by what (shape, component)."""
 
     severity: str
-    focus_node: Node
-    path: Node | None
-    value: Node | None
+    focus_node: Any  # rdflib terms, as the data and the shapes wrote them
+    path: Any
+    value: Any
     message: str
-    source_shape: Node
+    source_shape: Any
     component: str
     location: str | None = None
     path_text: str | None = None
 
-    def key(self) -> tuple:
+    def key(self) -> tuple[Any, ...]:
         """A sort key that orders results the same way on every run."""
         return (
             severity_rank(self.severity),
@@ -86,7 +92,7 @@ class ValidationResult:
             str(self.source_shape),
         )
 
-    def identity(self) -> tuple:
+    def identity(self) -> tuple[Any, ...]:
         """What makes two results the same result, whichever engine found them."""
         return (self.severity, self.focus_node, self.path, self.value, self.message, self.source_shape, self.component)
 
@@ -200,7 +206,7 @@ class ValidationReport:
         report = BNode("report")
         graph.add((report, RDF.type, sh.ValidationReport))
         graph.add((report, sh.conforms, Literal(self.conforms)))
-        paths: dict = {}  # blank path nodes of the shapes graph, relabelled in order of first use
+        paths: dict[Any, Any] = {}  # blank path nodes of the shapes graph, relabelled in order of first use
         for n, r in enumerate(self.results, 1):
             node = BNode(f"result{n}")
             graph.add((report, sh.result, node))
@@ -240,9 +246,9 @@ def _copy_closure(source: Graph, node: Node, target: Graph, label: str) -> Node:
     blank node labels made from ``label``; the copy of ``node``."""
     from rdflib import BNode
 
-    names: dict = {}
+    names: dict[Any, Any] = {}
 
-    def name(blank) -> Node:
+    def name(blank: Any) -> Any:
         if blank not in names:
             names[blank] = BNode(label if not names else f"{label}-{len(names)}")
         return names[blank]
@@ -260,11 +266,18 @@ def _copy_closure(source: Graph, node: Node, target: Graph, label: str) -> Node:
             target.add((name(current), p, name(o) if _is_bnode(o) else o))
             if _is_bnode(o):
                 todo.append(o)
-    return name(node)
+    copy: Node = name(node)
+    return copy
 
 
 def make_report(
-    results, *, shapes: str, engine: str, sources=(), shapes_graph=None, fail_on: str = "violation"
+    results: Iterable[ValidationResult],
+    *,
+    shapes: str,
+    engine: str,
+    sources: Iterable[str] = (),
+    shapes_graph: Graph | None = None,
+    fail_on: str = "violation",
 ) -> ValidationReport:
     """A report whose results are sorted, so that every engine gives the same one. Identical
     results stay: SHACL reports one result per validation, and two validations can find the same."""

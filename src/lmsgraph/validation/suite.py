@@ -115,7 +115,7 @@ def parse_exact(path: Path) -> Graph:
 
 def load_cases(manifest: Path) -> list[SuiteCase]:
     """The ``sht:Validate`` tests of a manifest and of every manifest it includes, in order."""
-    from rdflib import RDF, URIRef
+    from rdflib import RDF, Literal, URIRef
     from rdflib.collection import Collection
 
     cases: list[SuiteCase] = []
@@ -158,7 +158,8 @@ def load_cases(manifest: Path) -> list[SuiteCase]:
                     keys = Counter(result_key(graph, node) for node in graph.objects(expected, URIRef(SH + "result")))
                     name = str(test).removeprefix(root.as_uri() + "/")
                     label = str(graph.value(test, URIRef("http://www.w3.org/2000/01/rdf-schema#label")) or "")
-                    cases.append(SuiteCase(name, label, data, shapes, bool(conforms.toPython()), keys, graphs))
+                    conforms_value = conforms.toPython() if isinstance(conforms, Literal) else None
+                    cases.append(SuiteCase(name, label, data, shapes, bool(conforms_value), keys, graphs))
 
     root = Path(manifest).resolve().parent
     visit(Path(manifest))
