@@ -122,3 +122,18 @@ def test_the_curie_converter_agrees_with_the_curies_library():
         assert compact == reference.compress(iri, passthrough=True), iri
         if compact != iri:
             assert ours.expand(compact) == reference.expand(compact) == iri
+
+
+def test_one_cache_policy():
+    """Caches come from lmsgraph.caching: no module reaches for functools' caches itself."""
+    found = []
+    for path in SRC.rglob("*.py"):
+        if path.name == "caching.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module == "functools":
+                found += [f"{path.relative_to(SRC)}: {a.name}" for a in node.names if "cache" in a.name]
+            elif isinstance(node, ast.Attribute) and node.attr in ("cache", "lru_cache", "cached_property"):
+                if isinstance(node.value, ast.Name) and node.value.id == "functools":
+                    found.append(f"{path.relative_to(SRC)}:{node.lineno}")
+    assert found == []

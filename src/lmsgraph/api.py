@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol, Self
 
 from lmsgraph.backends import Backend
+from lmsgraph.caching import BoundedMemo
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -249,7 +250,9 @@ class KnowledgeGraph:
         self.resolver = Resolver(backend)
         self._catalogue: dict[str, CannedQuery] | None = None
         self._canned: dict[str, CannedQuery] = {}
-        self._calls: dict[tuple[str, tuple[tuple[str, object], ...]], tuple[CannedQuery, dict[str, Term]]] = {}
+        self._calls: BoundedMemo[tuple[str, tuple[tuple[str, object], ...]], tuple[CannedQuery, dict[str, Term]]] = (
+            BoundedMemo(1024)
+        )
         self._claims: ClaimIndex | None = None
         self._label_source = _Labels(self.resolver)
         labels = self._label_source
@@ -324,9 +327,7 @@ class KnowledgeGraph:
             query = self.canned(name)
             prepared = query, self.bindings(query, params)
             if key is not None:
-                if len(self._calls) >= 1024:
-                    self._calls.clear()
-                self._calls[key] = prepared
+                self._calls.put(key, prepared)
         return prepared
 
     def query(self, name: str, **params: object) -> Table:
@@ -417,7 +418,7 @@ class KnowledgeGraph:
         iri = match.iri
         summary = self.query("entity-summary", entity=iri)
         first = summary[0] if summary else {}
-        how = match.how if not match.predicate else f"{compact_iri(match.code)} ({match.predicate})"
+        how = f"{compact_iri(match.code)} ({match.predicate})" if match.predicate and match.code else match.how
         related = self._table(self.backend.run(RELATED_SYNONYMS, {"entity": Term("iri", iri)}), None)
         return EntityProfile(
             entity=Resource(iri, match.label),

@@ -116,9 +116,9 @@ class OxigraphBackend:
         key, convert = self._converter
         converter: Callable[[Any], Any] = convert
         if key != (iri, literal):
-            import functools
-
             import pyoxigraph
+
+            from lmsgraph.caching import bounded
 
             by_type = {
                 pyoxigraph.NamedNode: lambda t: iri(t.value),
@@ -126,7 +126,7 @@ class OxigraphBackend:
                 pyoxigraph.BlankNode: lambda t: f"_:{t.value}",
                 type(None): lambda t: None,
             }
-            convert = functools.lru_cache(maxsize=1 << 16)(lambda t: by_type[type(t)](t))
+            convert = bounded()(lambda t: by_type[type(t)](t))
             self._converter = ((iri, literal), convert)  # one KnowledgeGraph at a time keeps its cache
             converter = convert
         return converter

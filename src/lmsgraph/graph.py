@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from functools import cache
 from pathlib import Path
 
 from rdflib import Graph
 
+from lmsgraph.caching import read_once
 from lmsgraph.errors import DataError
 from lmsgraph.namespaces import LMSG, bind_prefixes
 from lmsgraph.resources import mappings_file, ontology_files
@@ -80,7 +80,7 @@ def load_graph(*, derived: bool = True, mappings: bool = True) -> Graph:
     return graph
 
 
-@cache
+@read_once
 def vocabulary_ntriples() -> bytes:
     """The bundled graph without its case records, as N-Triples: the vocabularies, entities and
     derived hierarchy that case records are checked and resolved against."""

@@ -12,10 +12,10 @@ import csv
 import io
 import re
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from lmsgraph.caching import read_once
 from lmsgraph.errors import DataError, UnknownNameError
 from lmsgraph.prefixes import LMSG_NS
 
@@ -120,7 +120,7 @@ def parse_data_file(graph: Graph, path: Path) -> Located:
 # --- case records as CSV -----------------------------------------------------------
 
 
-@cache
+@read_once
 def _vocabulary_resolver():
     """The query layer's resolver (:class:`lmsgraph.resolve.Resolver`) over the bundled
     vocabularies, so that a cell names a term exactly as a query parameter would."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import cache, lru_cache
+from lmsgraph.caching import bounded, read_once
 
 PREFIXES: dict[str, str] = {
     "dcterms": "http://purl.org/dc/terms/",
@@ -36,7 +36,7 @@ def sparql_prefixes(*names: str) -> str:
     return "".join(f"PREFIX {name}: <{PREFIXES[name]}>\n" for name in names)
 
 
-@cache
+@read_once
 def external_prefixes() -> dict[str, str]:
     """The schemes of the bundled SSSOM table (NCIT, MONDO, ICDO...): prefix -> namespace IRI."""
     from lmsgraph.resources import mappings_file
@@ -69,7 +69,7 @@ class Converter:
         return curie if passthrough else None
 
 
-@cache
+@read_once
 def converter() -> Converter:
     """The one CURIE converter for every CURIE lmsgraph shows or reads: its own prefixes, SHACL's
     and the shapes', and the schemes of the bundled mapping table. The longest matching
@@ -77,7 +77,7 @@ def converter() -> Converter:
     return Converter({**external_prefixes(), **DISPLAY_PREFIXES, **PREFIXES})
 
 
-@lru_cache(maxsize=1 << 16)
+@bounded()
 def compact_iri(iri: str) -> str:
     """The CURIE of an IRI, or the IRI itself when no prefix covers it.
 

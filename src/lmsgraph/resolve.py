@@ -13,6 +13,7 @@ import difflib
 import re
 from dataclasses import dataclass
 
+from lmsgraph.caching import BoundedMemo
 from lmsgraph.errors import DataError, UnknownNameError, WrongKindError
 from lmsgraph.prefixes import LMSG_NS, compact_iri, sparql_prefixes
 
@@ -157,7 +158,7 @@ class Resolver:
         self._parents: dict[str, set[str]] | None = None
         self._ancestors: dict[str, frozenset[str]] = {}
         self._mapped: dict[str, list[tuple[str, str]]] | None = None
-        self._resolved: dict[tuple[str, str | None], Match] = {}
+        self._resolved: BoundedMemo[tuple[str, str | None], Match] = BoundedMemo(4096)
 
     def _load(self) -> dict[str, list[tuple[str, str]]]:
         """The index of names (normalised name -> (term, how)), read with one query the first time."""
@@ -323,14 +324,14 @@ class Resolver:
         if entities_only:
             kind = ENTITY
         key = (name, kind.name if kind else None)
-        if key in self._resolved:
-            return self._resolved[key]
+        known = self._resolved.get(key)
+        if known is not None:
+            return known
         matches = self.resolve(name, kind=kind, field=field)
         if len({m.iri for m in matches}) > 1:
             listed = "; ".join(f"{m.curie} ({m.label}{', ' + m.predicate if m.predicate else ''})" for m in matches)
             raise DataError(f"names several terms: {listed}; give one of them", field=field, value=name)
-        if len(self._resolved) < 4096:
-            self._resolved[key] = matches[0]
+        self._resolved.put(key, matches[0])
         return matches[0]
 
     def _describe(self, match: Match) -> str:

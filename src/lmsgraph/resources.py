@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from functools import cache
 from pathlib import Path
 
+from lmsgraph.caching import read_once
 from lmsgraph.errors import UsageError
 
 DATA_KINDS = ("ontology", "shapes", "queries")
 
 
-@cache
+@read_once
 def data_dir(kind: str) -> Path:
     """The folder of bundled ``ontology``, ``shapes`` or ``queries`` files.
 

@@ -12,9 +12,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from functools import cache
 from typing import Any, NamedTuple
 
+from lmsgraph.caching import read_once
 from lmsgraph.errors import UsageError
 
 XSD_NS = "http://www.w3.org/2001/XMLSchema#"
@@ -102,7 +102,7 @@ def literal_value(lexical: str, datatype: str | None) -> Any:
     return lexical
 
 
-@cache
+@read_once
 def oxigraph_converter() -> Callable[[Any], Term | None]:
     """The function :func:`from_oxigraph` applies, for converting many terms in a row."""
     import pyoxigraph

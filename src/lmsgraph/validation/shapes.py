@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 
+from lmsgraph.caching import read_once
 from lmsgraph.errors import DataError, UsageError
 from lmsgraph.headers import read_yaml_header
 from lmsgraph.prefixes import SHAPES_NS
@@ -71,7 +71,7 @@ def parse_check(path: Path) -> Check:
     return Check(name, path, str(meta["summary"]), str(meta["message"]), severity, text)
 
 
-@cache
+@read_once
 def enabled_checks() -> dict[str, tuple[str, ...]]:
     """The check names each bundled shape set runs, from ``shapes/checks.yaml``."""
     import yaml
