@@ -12,7 +12,7 @@ write a SHACL validation report in Turtle.
 - pyrudof: ``Rudof.read_data`` / ``read_shacl`` / ``validate_shacl``, its report serialized as
   Turtle (in a process with an address-space limit, ``--memory-limit``).
 
-``shapes.ttl`` is the case shape set (``terms.ttl`` and ``cases.ttl``); ``data.nt`` holds the
+``shapes.ttl`` is the case shape set (``term-shapes.ttl`` and ``case-shapes.ttl``); ``data.nt`` holds the
 records and the bundled vocabularies they are checked against, the same data lmsgraph adds by
 itself. Every report is read back and its results compared, as a multiset of (focus node, path,
 value, source shape, constraint component, severity), with lmsgraph's; messages are left out,

@@ -9,7 +9,7 @@ import threading
 from collections import Counter
 
 import pytest
-from conftest import HOSTILE_IRIS
+from conftest import HOSTILE_IRIS, missing_tool
 
 import lmsgraph
 from lmsgraph.backends import Term, bind_values
@@ -22,12 +22,13 @@ MAY_BE_EMPTY = {"cohort-marker-positivity-by-entity"}  # the bundled cases recor
 
 
 @pytest.fixture(scope="module")
-def backends(graph, virtuoso):
-    return {
-        "oxigraph": lmsgraph.connect(),
-        "rdflib": lmsgraph.connect("rdflib", graph=graph),
-        "remote": lmsgraph.connect("remote", endpoint=virtuoso.sparql, named_graph=DEFAULT_GRAPH, timeout=30),
-    }
+def backends(graph, request):
+    """Every backend there is here: Oxigraph and rdflib always, the remote one when Virtuoso is installed."""
+    found = {"oxigraph": lmsgraph.connect(), "rdflib": lmsgraph.connect("rdflib", graph=graph)}
+    if missing_tool("virtuoso") is None:
+        virtuoso = request.getfixturevalue("virtuoso")
+        found["remote"] = lmsgraph.connect("remote", endpoint=virtuoso.sparql, named_graph=DEFAULT_GRAPH, timeout=30)
+    return found
 
 
 def bag(rows):
@@ -41,7 +42,7 @@ def test_every_backend_gives_the_same_answers(backends, name):
     answers = {backend: kg.query(name, **params) for backend, kg in backends.items()}
     if name not in MAY_BE_EMPTY:
         assert answers["oxigraph"], f"{name} returns nothing for its example parameters"
-    for backend in ("rdflib", "remote"):
+    for backend in set(answers) - {"oxigraph"}:
         assert bag(answers[backend]) == bag(answers["oxigraph"]), f"{name}: {backend} differs from oxigraph"
         assert answers[backend].variables == answers["oxigraph"].variables
 
@@ -50,7 +51,7 @@ def test_ordered_queries_keep_their_order_on_every_backend(backends):
     orders = {
         b: [r["markerLabel"] for r in kg.markers("lmsg:EBVAssociatedSmoothMuscleTumour")] for b, kg in backends.items()
     }
-    assert orders["oxigraph"] == orders["rdflib"] == orders["remote"] == sorted(orders["oxigraph"])
+    assert all(order == sorted(orders["oxigraph"]) for order in orders.values()) and len(orders) >= 2
 
 
 def test_remote_endpoint_with_digest_authentication(virtuoso):
@@ -103,7 +104,7 @@ def test_ask_and_construct_on_every_backend(backends):
         assert kg.sparql("ASK { <https://w3id.org/lmsgraph/Desmin> ?p ?o }") is True
         assert kg.sparql("ASK { <https://w3id.org/lmsgraph/NoSuchTerm> ?p ?o }") is False
         triples[backend] = bag(kg.sparql(construct))
-    assert triples["oxigraph"] and triples["oxigraph"] == triples["rdflib"] == triples["remote"]
+    assert triples["oxigraph"] and all(found == triples["oxigraph"] for found in triples.values())
 
 
 HOSTILE_TEXT = [
@@ -181,8 +182,8 @@ def test_remote_graph_holds_exactly_the_bundled_graph(virtuoso, graph):
     assert kg.sparql("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")[0]["n"] == len(graph)
 
 
-def test_concurrent_remote_queries(backends):
-    remote = backends["remote"]
+def test_concurrent_remote_queries(virtuoso):
+    remote = lmsgraph.connect("remote", endpoint=virtuoso.sparql, named_graph=DEFAULT_GRAPH, timeout=30)
     results, errors = [], []
 
     def ask():
@@ -203,8 +204,8 @@ COHORT = sorted(name for name, query in CATALOGUE.items() if "cohort" in query.t
 
 
 @pytest.fixture(scope="module")
-def cohort_backends(graph, virtuoso):
-    """The bundled graph plus 300 synthetic case records, on each of the three backends."""
+def cohort_backends(graph, request):
+    """The bundled graph plus 300 synthetic case records, on each backend there is here."""
     import pyoxigraph
     from rdflib import Graph
     from support.virtuoso import PASSWORD, USER
@@ -220,6 +221,13 @@ def cohort_backends(graph, virtuoso):
         combined.add(triple)
     combined.parse(data=cases.decode(), format="nt")
     named = "https://w3id.org/lmsgraph/test/cohort"
+    found = {
+        "oxigraph": lmsgraph.connect(store=store),
+        "rdflib": lmsgraph.connect("rdflib", graph=combined),
+    }
+    if missing_tool("virtuoso") is not None:
+        return found
+    virtuoso = request.getfixturevalue("virtuoso")
     push(virtuoso.graph_store, graph=named, user=USER, password=PASSWORD)
     push(
         virtuoso.graph_store,
@@ -230,18 +238,15 @@ def cohort_backends(graph, virtuoso):
         password=PASSWORD,
         content_type="application/n-triples",
     )
-    return {
-        "oxigraph": lmsgraph.connect(store=store),
-        "rdflib": lmsgraph.connect("rdflib", graph=combined),
-        "remote": lmsgraph.connect("remote", endpoint=virtuoso.sparql, named_graph=named, timeout=30),
-    }
+    found["remote"] = lmsgraph.connect("remote", endpoint=virtuoso.sparql, named_graph=named, timeout=30)
+    return found
 
 
 @pytest.mark.parametrize("name", COHORT)
 def test_cohort_queries_agree_over_case_records(cohort_backends, name):
     answers = {backend: kg.query(name) for backend, kg in cohort_backends.items()}
     assert len(answers["oxigraph"]) >= 10, f"{name} found too few groups in 300 case records"
-    for backend in ("rdflib", "remote"):
+    for backend in set(answers) - {"oxigraph"}:
         assert bag(answers[backend]) == bag(answers["oxigraph"]), f"{name}: {backend} differs from oxigraph"
 
 
@@ -277,5 +282,5 @@ def test_cohort_counts_match_a_count_made_in_python(graph, cohort_backends):
 )
 def test_an_entity_profile_reads_the_same_on_every_backend(backends, name):
     profiles = {backend: [p.to_text() for p in kg.entity(name)] for backend, kg in backends.items()}
-    assert profiles["oxigraph"] == profiles["rdflib"] == profiles["remote"]
+    assert len(profiles) >= 2 and all(found == profiles["oxigraph"] for found in profiles.values())
     assert "frequency: not stated by the source" in profiles["oxigraph"][0]

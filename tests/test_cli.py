@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from click.testing import CliRunner
 from conftest import ONTOLOGY
 
@@ -60,9 +61,11 @@ def test_bad_turtle_gives_exit_2_with_file_and_line(tmp_path, capsys):
 
 
 def test_build_writes_every_export(tmp_path, capsys):
-    assert main(["build", "--out", str(tmp_path / "out")]) == 0
-    out = capsys.readouterr().out
-    assert "OWL 2 DL profile: yes" in out and "HermiT: consistent" in out
+    # The OWL checks the build runs are the ones test_reason_runs_the_profile_check_and_hermit runs.
+    assert main(["build", "--skip-owl-checks", "--out", str(tmp_path / "out")]) == 0
+    printed = capsys.readouterr()
+    out = printed.out
+    assert "OWL checks skipped (--skip-owl-checks)" in printed.err
     assert (
         "SHACL (graph shapes, compiled engine): passes (no violation allowed); 0 violations, 0 warnings, 0 infos; "
         "sh:conforms true"
@@ -77,6 +80,13 @@ def test_build_writes_every_export(tmp_path, capsys):
     assert "conventional leiomyosarcoma: has site liver" in out and "lesion role: metastatic lesion" in out
     names = sorted(p.name for p in (tmp_path / "out").iterdir())
     assert names == ["lmsgraph.jsonld", "lmsgraph.nt", "lmsgraph.owl", "lmsgraph.ttl", "mappings.sssom.tsv"]
+
+
+@pytest.mark.java
+def test_reason_runs_the_profile_check_and_hermit(capsys):
+    assert main(["reason"]) == 0
+    out = capsys.readouterr().out
+    assert "OWL 2 DL profile: yes" in out and "HermiT: consistent" in out
 
 
 def test_build_into_an_unwritable_place_is_an_error(tmp_path, capsys):

@@ -44,6 +44,7 @@ def test_export_is_deterministic_across_processes(exported, fmt):
     assert outputs == {exported[fmt].read_bytes()}
 
 
+@pytest.mark.rapper
 @pytest.mark.parametrize("fmt", ["ttl", "rdfxml", "nt"])
 def test_rapper_parses_the_export(graph, exported, fmt):
     proc = subprocess.run(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from conftest import ONTOLOGY
 from rdflib import RDFS, Graph
 
 from lmsgraph.graph import derive_edges
@@ -92,3 +93,10 @@ def test_derivation_on_a_small_graph():
     assert (LMSG.E, LMSG.hasSite, LMSG.S) in g
     assert (LMSG.E, LMSG.lacksFeature, LMSG.M) in g
     assert (LMSG.E, LMSG.hasMarker, LMSG.M) not in g
+
+
+def test_the_ontology_header_comes_first_in_its_file():
+    """schema.ttl opens with the owl:Ontology block (after the prefixes), as readers expect."""
+    text = (ONTOLOGY / "schema.ttl").read_text(encoding="utf-8")
+    first = next(line for line in text.splitlines() if line.strip() and not line.startswith("@prefix"))
+    assert first.endswith("a owl:Ontology ;"), first

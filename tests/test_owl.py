@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
 from rdflib import Graph
 
 from lmsgraph.namespaces import LMSG
 from lmsgraph.owl import check_dl_profile, reason
+
+pytestmark = pytest.mark.java
 
 PROBE = """
 @prefix lmsg: <https://w3id.org/lmsgraph/> .

@@ -17,7 +17,6 @@ from conftest import FIXTURES
 from rdflib import Graph, URIRef
 
 import lmsgraph
-from lmsgraph.graph import derive_edges
 from lmsgraph.headers import read_yaml_header
 from lmsgraph.prefixes import compact_iri
 from lmsgraph.resources import data_dir
@@ -43,11 +42,7 @@ def run_fixture(path: Path, bundled: Graph, engine: str = "auto"):
     meta = header(path)
     if shapes_of(path) == "cases" or meta["context"] == "none":
         return validate(path, shapes=shapes_of(path), engine=engine)
-    data = Graph()
-    data += bundled
-    data.parse(path, format="turtle")
-    derive_edges(data)
-    return validate(data, shapes="graph", engine=engine)
+    return validate(path, shapes="graph", engine=engine, context=True)
 
 
 def fixture_id(path: Path) -> str:
@@ -232,7 +227,7 @@ def test_case_records_as_json_ld_give_the_same_report_as_turtle(tmp_path):
 
 def test_shapes_data_folder_is_complete():
     names = {p.name for p in data_dir("shapes").iterdir()}
-    assert {"terms.ttl", "graph.ttl", "cases.ttl", "checks.yaml", "checks", "README.md"} <= names
+    assert {"term-shapes.ttl", "graph-shapes.ttl", "case-shapes.ttl", "checks.yaml", "checks", "README.md"} <= names
     with (data_dir("shapes") / "checks.yaml").open(encoding="utf-8") as handle:
         assert set(yaml.safe_load(handle)) == {"graph", "cases"}
 

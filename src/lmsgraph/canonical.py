@@ -10,8 +10,9 @@ import os
 import tempfile
 from pathlib import Path
 
-from rdflib import Graph
+from rdflib import OWL, RDFS, Graph
 from rdflib.compare import to_canonical_graph
+from rdflib.plugins.serializers.turtle import TurtleSerializer
 
 from lmsgraph.namespaces import bind_prefixes
 
@@ -36,7 +37,18 @@ def canonical_turtle(graph: Graph) -> bytes:
     >>> canonical_turtle(g) == canonical_turtle(Graph().parse(data=canonical_turtle(g), format="turtle"))
     True
     """
-    return canonical_copy(graph).serialize(format="turtle", encoding="utf-8")
+    from io import BytesIO
+
+    out = BytesIO()
+    _OntologyFirst(canonical_copy(graph)).serialize(out, encoding="utf-8")
+    return out.getvalue()
+
+
+class _OntologyFirst(TurtleSerializer):
+    """rdflib's Turtle serializer with the ontology header (``owl:Ontology``) first, then the
+    classes, then everything else, each group in sorted order."""
+
+    topClasses = [OWL.Ontology, RDFS.Class]
 
 
 def sorted_turtle(graph: Graph) -> bytes:

@@ -44,12 +44,14 @@ def add_mappings(graph: Graph, mset: MappingSet, *, path: object = None) -> int:
     return len(mset.mappings)
 
 
-def derive_edges(graph: Graph) -> int:
-    """Add the plain ``entity relation feature`` edge of every claim that yields one.
+def derive_edges(graph: Graph, into: Graph | None = None) -> int:
+    """Add the plain ``entity relation feature`` edge of every claim of ``graph`` that yields one,
+    to ``graph`` itself or to ``into``.
 
     The rule (:mod:`lmsgraph.derivation`) runs on Oxigraph over a copy of the claims' own
     triples. Returns the number of edges added.
     """
+    target = graph if into is None else into
     import pyoxigraph
     from rdflib import URIRef
 
@@ -61,12 +63,12 @@ def derive_edges(graph: Graph) -> int:
             claims.add(triple)
     store = pyoxigraph.Store()
     store.load(claims.serialize(format="nt", encoding="utf-8"), format=pyoxigraph.RdfFormat.N_TRIPLES)
-    before = len(graph)
+    before = len(target)
     edges = store.query(DERIVED_EDGES)
     assert isinstance(edges, pyoxigraph.QueryTriples)  # a CONSTRUCT query
     for edge in edges:
-        graph.add((URIRef(edge.subject.value), URIRef(edge.predicate.value), URIRef(edge.object.value)))
-    return len(graph) - before
+        target.add((URIRef(edge.subject.value), URIRef(edge.predicate.value), URIRef(edge.object.value)))
+    return len(target) - before
 
 
 def load_graph(*, derived: bool = True, mappings: bool = True) -> Graph:
@@ -78,6 +80,12 @@ def load_graph(*, derived: bool = True, mappings: bool = True) -> Graph:
     if derived:
         derive_edges(graph)
     return graph
+
+
+@read_once
+def bundled_ntriples() -> bytes:
+    """The whole bundled graph (:func:`lmsgraph.load`) as N-Triples, made once per process."""
+    return load_graph().serialize(format="nt", encoding="utf-8")
 
 
 @read_once

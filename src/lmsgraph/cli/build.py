@@ -140,6 +140,8 @@ def build(out: Path, skip_owl_checks: bool) -> None:
         f"lmsgraph {lmsgraph.__version__}: "
         + ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in counts.as_dict().items())
     )
+    if skip_owl_checks:
+        step("OWL checks skipped (--skip-owl-checks): no OWL 2 DL profile check, no HermiT")
     fail_on(shape_checks(graph) + ([] if skip_owl_checks else owl_checks(graph)), "; no exports written")
     print_examples(graph)
     step(f"writing exports to {out}")

@@ -21,7 +21,7 @@ from lmsgraph.validation.report import (
     make_report,
     severity_name,
 )
-from lmsgraph.validation.shapes import SHAPE_SETS, Check, ShapeSet, shape_set
+from lmsgraph.validation.shapes import SHAPE_SETS, Check, ShapeSet, compiled_bundled, shape_set
 
 if TYPE_CHECKING:
     from rdflib import Graph
@@ -46,13 +46,15 @@ class _Data:
         self.graph = Graph()
         bind_prefixes(self.graph)
         self.direct: list[Path] = []  # N-Triples / Turtle files for Oxigraph to parse itself
+        self.borrowed: list[Graph] = []  # the caller's graphs: read, never changed
         self.sources: list[str] = []
         self.locations: dict[Any, str] = {}
         self.columns: dict[tuple[Any, Any], str] = {}
         self.with_context = False
+        self.with_bundled = False
 
     def rdflib_graph(self) -> Graph:
-        from lmsgraph.graph import vocabulary_ntriples
+        from lmsgraph.graph import bundled_ntriples, vocabulary_ntriples
         from lmsgraph.inputs import parse_data_file
         from lmsgraph.validation.loading import exact_literals
 
@@ -60,20 +62,29 @@ class _Data:
             with exact_literals():
                 parse_data_file(self.graph, path)
         self.direct = []
+        for borrowed in self.borrowed:
+            self.graph += borrowed
+        self.borrowed = []
         if self.with_context:
             self.graph.parse(data=vocabulary_ntriples(), format="nt")
             self.with_context = False
+        if self.with_bundled:
+            self.graph.parse(data=bundled_ntriples(), format="nt")
+            self.with_bundled = False
         return self.graph
 
     def store(self, progress: Progress | None) -> tuple[Any, Restore]:
         """An Oxigraph store of the data, and the map back to the data's own terms
         (:func:`lmsgraph.validation.loading.load_exact`)."""
-        from lmsgraph.graph import vocabulary_ntriples
+        from lmsgraph.graph import bundled_ntriples, vocabulary_ntriples
         from lmsgraph.validation.loading import load_exact
 
-        data = [self.graph.serialize(format="nt", encoding="utf-8")] if len(self.graph) else []
+        graphs = [self.graph, *self.borrowed]
+        data = [g.serialize(format="nt", encoding="utf-8") for g in graphs if len(g)]
         if self.with_context:
             data.append(vocabulary_ntriples())
+        if self.with_bundled:
+            data.append(bundled_ntriples())
         return load_exact(paths=self.direct, ntriples=data, progress=progress)
 
 
@@ -91,7 +102,7 @@ def _gather(data: Any, sset: ShapeSet, *, direct_ok: bool, context: bool | None)
         if bundled_graph_set or sset.name not in SHAPE_SETS:
             import lmsgraph
 
-            out.graph += lmsgraph.load()
+            out.borrowed.append(lmsgraph.load())  # derived edges included
             out.sources.append("the bundled graph")
         else:
             from lmsgraph.resources import data_dir
@@ -101,7 +112,7 @@ def _gather(data: Any, sset: ShapeSet, *, direct_ok: bool, context: bool | None)
             out.with_context = context is not False
         return out
     if isinstance(data, Graph):
-        out.graph += data
+        out.borrowed.append(data)
         out.sources.append("the given graph")
     else:
         paths = [data] if isinstance(data, (str, Path)) else list(data)
@@ -119,7 +130,10 @@ def _gather(data: Any, sset: ShapeSet, *, direct_ok: bool, context: bool | None)
             out.locations.update(located.rows)
             out.columns.update(located.columns)
     if bundled_graph_set:
+        for borrowed in out.borrowed:
+            derive_edges(borrowed, into=out.graph)
         derive_edges(out.graph)
+        out.with_bundled = context is True
     else:
         out.with_context = context is not False
     return out
@@ -239,7 +253,9 @@ def validate(
     CSV, and SSSOM tables. ``shapes`` is ``"graph"``, ``"cases"``, the path of a Turtle
     file of shapes or an rdflib graph of shapes. Data other than the bundled graph is checked
     together with the bundled vocabularies (so that a case's diagnosis is known to be a
-    disease, say), unless ``context`` is false: then the data is checked on its own.
+    disease, say), unless ``context`` is false: then the data is checked on its own. Against
+    the graph shapes, data is checked on its own unless ``context`` is true: then together with
+    the whole bundled graph, as an addition to it.
 
     ``engine`` is ``"compiled"`` (shapes compiled to SPARQL and run on Oxigraph),
     ``"pyshacl"``, or ``"auto"``: compiled when it can give the exact report, else pyshacl.
@@ -265,9 +281,15 @@ def validate(
     compiled = None
     declined = None
     if engine != "pyshacl":
-        compiler = Compiler(shapes_graph, compact_iri)
         try:
-            compiled = compiler.compile()
+            if sset.name in SHAPE_SETS and sset.given is None:
+                compiler, done = compiled_bundled(sset.name)
+                if isinstance(done, UnsupportedError):
+                    raise done
+                compiled = done
+            else:
+                compiler = Compiler(shapes_graph, compact_iri)
+                compiled = compiler.compile()
             if stored_forms({(str(v), str(v.datatype)) for v in compiler.term_literals if v.datatype}):
                 raise RewrittenError("the shapes compare by term a literal that Oxigraph stores in another form")
         except UnsupportedError as exc:

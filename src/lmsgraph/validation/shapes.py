@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from lmsgraph.caching import read_once
-from lmsgraph.errors import DataError, UsageError
+from lmsgraph.errors import DataError, UnsupportedError, UsageError
 from lmsgraph.headers import read_yaml_header
 from lmsgraph.prefixes import SHAPES_NS
 from lmsgraph.resources import data_dir
 
-SHAPE_SETS = {"graph": ("terms.ttl", "graph.ttl"), "cases": ("terms.ttl", "cases.ttl")}
+SHAPE_SETS = {"graph": ("term-shapes.ttl", "graph-shapes.ttl"), "cases": ("term-shapes.ttl", "case-shapes.ttl")}
 SEVERITIES = ("Violation", "Warning", "Info")
 
 
@@ -40,20 +41,47 @@ class ShapeSet:
     checks: tuple[Check, ...] = field(default_factory=tuple)
     given: object = field(default=None, compare=False, repr=False)  # an rdflib Graph of shapes
 
-    def graph(self):
-        from rdflib import Graph
-
-        from lmsgraph.graph import parse_turtle
-
+    def graph(self) -> Any:
+        """The shapes as an rdflib graph; a bundled set's is parsed once per process and shared
+        (it is not to be changed)."""
         if self.given is not None:
             return self.given
-        from lmsgraph.validation.loading import exact_literals
+        if self.name in SHAPE_SETS:
+            return _bundled_graph(self.name)
+        return _parse(self.files)
 
-        graph = Graph()
-        for path in self.files:
-            with exact_literals():
-                parse_turtle(graph, path)
-        return graph
+
+def _parse(files: tuple[Path, ...]) -> Any:
+    from rdflib import Graph
+
+    from lmsgraph.graph import parse_turtle
+    from lmsgraph.validation.loading import exact_literals
+
+    graph = Graph()
+    for path in files:
+        with exact_literals():
+            parse_turtle(graph, path)
+    return graph
+
+
+@read_once
+def _bundled_graph(name: str) -> Any:
+    folder = data_dir("shapes")
+    return _parse(tuple(folder / f for f in SHAPE_SETS[name]))
+
+
+@read_once
+def compiled_bundled(name: str) -> Any:
+    """The compiler that compiled a bundled shape set, and what it compiled (or the
+    :class:`UnsupportedError` it raised): compiled once per process."""
+    from lmsgraph.prefixes import compact_iri
+    from lmsgraph.validation.compiled import Compiler
+
+    compiler = Compiler(_bundled_graph(name), compact_iri)
+    try:
+        return compiler, compiler.compile()
+    except UnsupportedError as exc:
+        return compiler, exc
 
 
 def parse_check(path: Path) -> Check:
