@@ -57,6 +57,9 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "virtuoso" in item.fixturenames:
             item.add_marker(pytest.mark.virtuoso)
+        if {"virtuoso", "backends", "cohort_backends"} & set(item.fixturenames):
+            # With pytest-xdist, the tests that talk to Virtuoso share one worker, so one server starts.
+            item.add_marker(pytest.mark.xdist_group("virtuoso"))
         for tier in TIERS:
             if item.get_closest_marker(tier) is not None and (tool := missing_tool(tier)):
                 item.add_marker(

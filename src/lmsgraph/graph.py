@@ -83,9 +83,25 @@ def load_graph(*, derived: bool = True, mappings: bool = True) -> Graph:
 
 
 @read_once
+def shared_bundled_graph() -> Graph:
+    """The whole bundled graph (:func:`lmsgraph.load`), loaded once per process and shared: read
+    it or copy it (``graph += shared_bundled_graph()``), never change it."""
+    return load_graph()
+
+
+@read_once
 def bundled_ntriples() -> bytes:
-    """The whole bundled graph (:func:`lmsgraph.load`) as N-Triples, made once per process."""
-    return load_graph().serialize(format="nt", encoding="utf-8")
+    """The whole bundled graph as N-Triples, made once per process."""
+    return shared_bundled_graph().serialize(format="nt", encoding="utf-8")
+
+
+@read_once
+def shared_vocabulary_graph() -> Graph:
+    """:func:`vocabulary_ntriples` as an rdflib graph, parsed once per process and shared: read it
+    or copy it, never change it."""
+    graph = Graph()
+    graph.parse(data=vocabulary_ntriples(), format="nt")
+    return graph
 
 
 @read_once

@@ -54,7 +54,7 @@ class _Data:
         self.with_bundled = False
 
     def rdflib_graph(self) -> Graph:
-        from lmsgraph.graph import bundled_ntriples, vocabulary_ntriples
+        from lmsgraph.graph import shared_bundled_graph, shared_vocabulary_graph
         from lmsgraph.inputs import parse_data_file
         from lmsgraph.validation.loading import exact_literals
 
@@ -66,10 +66,10 @@ class _Data:
             self.graph += borrowed
         self.borrowed = []
         if self.with_context:
-            self.graph.parse(data=vocabulary_ntriples(), format="nt")
+            self.graph += shared_vocabulary_graph()
             self.with_context = False
         if self.with_bundled:
-            self.graph.parse(data=bundled_ntriples(), format="nt")
+            self.graph += shared_bundled_graph()
             self.with_bundled = False
         return self.graph
 
@@ -100,9 +100,9 @@ def _gather(data: Any, sset: ShapeSet, *, direct_ok: bool, context: bool | None)
     bundled_graph_set = sset.name == "graph"
     if data is None:
         if bundled_graph_set or sset.name not in SHAPE_SETS:
-            import lmsgraph
+            from lmsgraph.graph import shared_bundled_graph
 
-            out.borrowed.append(lmsgraph.load())  # derived edges included
+            out.borrowed.append(shared_bundled_graph())  # derived edges included
             out.sources.append("the bundled graph")
         else:
             from lmsgraph.resources import data_dir
