@@ -5,7 +5,8 @@ is checked out into a temporary git worktree with its own virtual environment, s
 own ``run.py``; the current checkout is run by ours. Each suite runs ``--repeat`` times,
 alternating, so that a noisy neighbour slows both alike; the script prints each run's
 pytest-reported time, the medians, and the ratio baseline/current (target: at least 2x).
-The slowest tests of the last current run follow (``--durations``).
+The current suite also runs in one process (``-n 0``), to show what the workers add. The
+slowest tests of the last current run follow (``--durations``).
 
     python bench/suite.py
     python bench/suite.py --baseline 959df5e --repeat 1
@@ -54,24 +55,27 @@ def main() -> int:
         print(f"setting up the baseline {args.baseline} and the current checkout ...", flush=True)
         run_suite(base, ["-x", "-k", "test_catalogue"])
         run_suite(ROOT, ["-x", "-k", "test_catalogue"])
-        times: dict[str, list[float]] = {"baseline": [], "current": []}
+        times: dict[str, list[float]] = {"baseline": [], "current": [], "one process": []}
         counts: dict[str, int] = {}
         output = ""
         for i in range(args.repeat):
             for name, checkout, extra in (
                 ("baseline", base, []),
                 ("current", ROOT, ["--durations=15"]),
+                ("one process", ROOT, ["-n", "0"]),
             ):
                 passed, seconds, out = run_suite(checkout, extra)
                 counts[name] = passed
                 times[name].append(seconds)
                 output = out if name == "current" else output
-                print(f"run {i + 1}: {name:<8} {passed:5d} passed in {seconds:7.1f} s", flush=True)
+                print(f"run {i + 1}: {name:<11} {passed:5d} passed in {seconds:7.1f} s", flush=True)
         b, c = statistics.median(times["baseline"]), statistics.median(times["current"])
+        one = statistics.median(times["one process"])
         print()
-        print(f"baseline ({args.baseline}): {counts['baseline']} tests, median {b:.1f} s")
-        print(f"current:            {counts['current']} tests, median {c:.1f} s")
-        print(f"ratio baseline/current: {b / c:.2f}x (target: at least 2x)")
+        print(f"baseline ({args.baseline}):    {counts['baseline']} tests, median {b:.1f} s")
+        print(f"current:               {counts['current']} tests, median {c:.1f} s")
+        print(f"current, one process:  {counts['one process']} tests, median {one:.1f} s")
+        print(f"ratio baseline/current: {b / c:.2f}x (target: at least 2x); baseline/one process: {b / one:.2f}x")
         print()
         durations = output.split("slowest 15 durations", 1)
         if len(durations) == 2:
