@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable
 from typing import Any, Protocol
 
+from lmsgraph.caching import bounded
 from lmsgraph.errors import EndpointError, QueryError, UsageError
 from lmsgraph.terms import Solutions, Term, from_oxigraph, from_rdflib, oxigraph_converter, plain_datatype
 
@@ -69,6 +70,7 @@ class OxigraphBackend:
         """The store's answer to ``text`` with ``bindings`` substituted; errors as :class:`QueryError`."""
         import pyoxigraph
 
+        refuse_service(text)
         substitutions = {pyoxigraph.Variable(k): self._native(v) for k, v in (bindings or {}).items()}
         try:
             return self.store.query(text, substitutions=substitutions)
@@ -162,6 +164,7 @@ class RdflibBackend:
         return None
 
     def run(self, text: str, bindings: dict[str, Term] | None = None) -> Solutions:
+        refuse_service(text)
         try:
             result = self.graph.query(text, initBindings={k: self._native(v) for k, v in (bindings or {}).items()})
         except Exception as exc:  # pyparsing and rdflib raise many types for bad queries
@@ -183,6 +186,25 @@ _SKIP = re.compile(
     r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^\x00-\x20<>"{}|^`\\]*>'
 )
 _WHERE = re.compile(r"\bWHERE\b", re.IGNORECASE)
+_SERVICE = re.compile(r"(?<![\w:?$])SERVICE(?![\w:.-])", re.IGNORECASE)
+_SERVICE_IRI = re.compile(r"\s*(?:SILENT\s+)?(<[^>]*>|\S+)", re.IGNORECASE)
+
+
+@bounded(256)
+def refuse_service(text: str) -> None:
+    """:class:`UsageError` if ``text`` holds a ``SERVICE`` clause: Oxigraph and rdflib would
+    contact the service's URL while answering, and a local query never reaches out. Federated
+    queries are for a remote endpoint (the server contacts the service, not lmsgraph)."""
+    masked = _SKIP.sub(lambda m: " " * len(m.group()), text)
+    found = _SERVICE.search(masked)
+    if found is not None:
+        target = _SERVICE_IRI.match(text, found.end())
+        where = target.group(1) if target else "a remote service"
+        raise UsageError(
+            f"the query calls SERVICE {where}; a local query never contacts another server "
+            "(run federated queries on a remote endpoint: --backend remote)",
+            field="query",
+        )
 
 
 def _outer_group(text: str) -> int:

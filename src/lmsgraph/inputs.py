@@ -109,12 +109,62 @@ def parse_data_file(graph: Graph, path: Path) -> Located:
     fmt = formats.get(path.suffix.lower())
     if fmt is None:
         raise DataError("unknown file type; expected .ttl, .nt, .jsonld, .csv or .sssom.tsv", path=path)
+    source: dict[str, Any] = {"source": path}
+    if fmt == "json-ld":
+        source = {"data": read_jsonld_offline(path)}
     try:
-        graph.parse(path, format=fmt, publicID=path.resolve().as_uri())
+        graph.parse(**source, format=fmt, publicID=path.resolve().as_uri())
     except Exception as exc:  # rdflib's parsers raise many types
         line = getattr(exc, "lines", None) or getattr(exc, "lineno", None)
         raise DataError(f"cannot parse the file as {fmt}: {exc}", path=path, line=line) from exc
     return Located()
+
+
+def read_jsonld_offline(path: Path) -> str:
+    """The text of a JSON-LD file whose contexts are all in the file: a context given by
+    reference (a URL, or a relative name the parser would read as a file) or an ``@import``
+    would make the parser fetch it, and lmsgraph reads nothing the user did not name.
+    :class:`DataError` with the JSON path of the first such context."""
+    import json
+
+    try:
+        text = path.read_text(encoding="utf-8")
+        document = json.loads(text)
+    except UnicodeDecodeError as exc:
+        raise DataError(f"not UTF-8 text: {exc.reason} at byte {exc.start}", path=path) from exc
+    except json.JSONDecodeError as exc:
+        raise DataError(f"not JSON (column {exc.colno}): {exc.msg}", path=path, line=exc.lineno) from exc
+
+    def walk(node: Any, where: str) -> None:
+        if isinstance(node, list):
+            for i, item in enumerate(node):
+                walk(item, f"{where}[{i}]")
+        elif isinstance(node, dict):
+            for key, value in node.items():
+                if key == "@context":
+                    contexts(value, f"{where}.@context")
+                walk(value, f"{where}.{key}")
+
+    def contexts(value: Any, where: str) -> None:
+        for i, context in enumerate(value if isinstance(value, list) else [value]):
+            at = f"{where}[{i}]" if isinstance(value, list) else where
+            if isinstance(context, str):
+                raise DataError(
+                    f"the JSON-LD context {context!r} is a reference the parser would fetch; "
+                    "lmsgraph reads no URL or file you did not name: put the context in the file",
+                    path=path,
+                    field=at,
+                )
+            if isinstance(context, dict) and "@import" in context:
+                raise DataError(
+                    f"the JSON-LD context imports {context['@import']!r}; lmsgraph reads no URL or file "
+                    "you did not name: put the imported context in the file",
+                    path=path,
+                    field=f"{at}.@import",
+                )
+
+    walk(document, "$")
+    return text
 
 
 # --- case records as CSV -----------------------------------------------------------
