@@ -107,3 +107,21 @@ def test_entries_are_complete():
         assert set(entry) == {"file", "why", "run", "exit", "says"}, entry
         assert entry["exit"] in (0, 1, 2) and entry["says"], entry
         assert Path(HOSTILE / entry["file"]).is_file(), entry
+
+
+@pytest.mark.parametrize("command", [["validate", "--shapes", "cases"], ["query", "cohort-cases", "--data"]])
+def test_a_folder_a_pipe_and_a_missing_file_each_get_their_own_message(tmp_path, capsys, command):
+    import os
+
+    folder = tmp_path / "records.csv"
+    folder.mkdir()
+    pipe = tmp_path / "records.ttl"
+    os.mkfifo(pipe)
+    for path, words in (
+        (folder, "is a folder, not a file"),
+        (pipe, "is a named pipe, not a file"),
+        (tmp_path / "absent.csv", "no such file"),
+    ):
+        assert main([*command, str(path)]) == 2
+        err = capsys.readouterr().err
+        assert f"{path}: {words}" in err, err

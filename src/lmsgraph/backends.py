@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import Any, Protocol
 
 from lmsgraph.caching import bounded
+from lmsgraph.display import shown
 from lmsgraph.errors import EndpointError, QueryError, UsageError
 from lmsgraph.terms import Solutions, Term, from_oxigraph, from_rdflib, oxigraph_converter, plain_datatype
 
@@ -234,7 +235,7 @@ def bind_values(text: str, bindings: dict[str, Term]) -> str:
         return text
     for name in bindings:
         if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
-            raise QueryError(f"not a SPARQL variable name: {name!r}")
+            raise QueryError(f"not a SPARQL variable name: {shown(name)}")
     at = _outer_group(text)
     binds = " ".join(f"BIND ({term.sparql()} AS ?{name})" for name, term in bindings.items())
     return f"{text[:at]} {binds}\n{text[at:]}"
@@ -260,7 +261,7 @@ class RemoteBackend:
         auth: str = "digest",
     ):
         if auth not in ("basic", "digest"):
-            raise UsageError(f"authentication must be 'basic' or 'digest', not {auth!r}")
+            raise UsageError(f"authentication must be 'basic' or 'digest', not {shown(auth)}")
         self.endpoint, self.graph, self.timeout = endpoint, graph, timeout
         self.user, self.password, self.auth = user, password, auth
 

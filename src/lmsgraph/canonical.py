@@ -65,10 +65,18 @@ def sorted_turtle(graph: Graph) -> bytes:
 
 
 def canonical_ntriples(graph: Graph) -> bytes:
-    """Serialise ``graph`` as sorted N-Triples with content-derived blank node labels."""
-    text = canonical_copy(graph).serialize(format="nt", encoding="utf-8").decode("utf-8")
-    lines = sorted(line for line in text.splitlines() if line.strip())
-    return ("\n".join(lines) + "\n").encode("utf-8")
+    """Serialise ``graph`` as sorted N-Triples with content-derived blank node labels; every
+    control character in a literal escaped, so each triple is one line."""
+    from lmsgraph.errors import DataError
+    from lmsgraph.ntriples import rdflib_ntriples
+
+    text = "".join(sorted(rdflib_ntriples(canonical_copy(graph))))
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise DataError(
+            f"the graph holds text that is not Unicode (a lone surrogate): {exc.object[exc.start - 20 : exc.end + 20]!a}"
+        ) from exc
 
 
 def write_atomic(path: Path, data: bytes) -> None:

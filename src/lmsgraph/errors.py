@@ -50,15 +50,32 @@ class LmsgraphError(Exception):
             if self.line is not None:
                 where += f":{self.line}"
             where += ": "
+        from lmsgraph.display import escape_controls, shown
+
         what = ""
         if self.field is not None:
-            what = f"field {self.field!r}"
+            what = f"field {shown(self.field)}"
             if self.value is not None:
-                what += f" value {self.value!r}"
+                what += f" value {shown(self.value)}"
             what += ": "
         elif self.value is not None:
-            what = f"value {self.value!r}: "
-        return f"{where}{what}{self.message}"
+            what = f"value {shown(self.value)}: "
+        return escape_controls(f"{where}{what}{_cut_lines(self.message)}")
+
+
+#: The longest line of a message; the rest of a longer one is left out, saying how much.
+LONGEST_LINE = 500
+
+
+def _cut_lines(message: str) -> str:
+    """``message`` with every line cut to :data:`LONGEST_LINE` characters (a parser's error can
+    quote a whole line of the input)."""
+    if len(message) <= LONGEST_LINE:
+        return message
+    return "\n".join(
+        line if len(line) <= LONGEST_LINE else f"{line[:LONGEST_LINE]}... ({len(line) - LONGEST_LINE} more characters)"
+        for line in message.split("\n")
+    )
 
 
 class DataError(LmsgraphError, ValueError):

@@ -17,6 +17,7 @@ from xml.sax.saxutils import escape, quoteattr
 from rdflib import RDF, BNode, Graph, Literal, URIRef
 
 from lmsgraph.canonical import canonical_copy, canonical_ntriples, canonical_turtle, write_atomic
+from lmsgraph.display import shown
 from lmsgraph.errors import DataError, UsageError
 from lmsgraph.namespaces import PREFIXES
 
@@ -90,6 +91,32 @@ def _qname(iri: str, namespaces: dict[str, str]) -> str:
     return f"{namespaces[ns]}:{local}"
 
 
+# Characters XML 1.0 cannot hold, not even as character references.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def _xml_text(text: str, subject: Any, predicate: Any) -> str:
+    """A literal as XML character data; a carriage return as a reference (a parser would turn a raw
+    one into a newline); :class:`DataError` for a character XML cannot carry."""
+    bad = _NOT_XML.search(text)
+    if bad is not None:
+        raise DataError(
+            f"RDF/XML cannot hold the character U+{ord(bad.group()):04X} of a literal of {subject} {predicate} "
+            "(XML 1.0 allows no such character); export as Turtle, N-Triples or JSON-LD instead",
+            value=text,
+        )
+    return escape(text).replace("\r", "&#13;")
+
+
+def _xml_iri(term: Any) -> str:
+    """An IRI for an XML attribute; :class:`DataError` if it is not one RDF can hold."""
+    from lmsgraph.ntriples import is_iri
+
+    if not is_iri(str(term)):
+        raise DataError("cannot write this IRI in RDF/XML: it is not an absolute IRI", value=str(term))
+    return str(term)
+
+
 def serialize_rdfxml(graph: Graph) -> bytes:
     """Flat RDF/XML: one ``rdf:Description`` per subject, blank nodes by ``rdf:nodeID``, sorted."""
     canonical = canonical_copy(graph)
@@ -99,13 +126,13 @@ def serialize_rdfxml(graph: Graph) -> bytes:
         about = (
             f"rdf:nodeID={quoteattr(str(subject))}"
             if isinstance(subject, BNode)
-            else f"rdf:about={quoteattr(str(subject))}"
+            else f"rdf:about={quoteattr(_xml_iri(subject))}"
         )
         body.append(f"  <rdf:Description {about}>")
         for predicate, obj in _sorted(canonical.predicate_objects(subject)):
             name = _qname(str(predicate), namespaces)
             if isinstance(obj, URIRef):
-                body.append(f"    <{name} rdf:resource={quoteattr(str(obj))}/>")
+                body.append(f"    <{name} rdf:resource={quoteattr(_xml_iri(obj))}/>")
             elif isinstance(obj, BNode):
                 body.append(f"    <{name} rdf:nodeID={quoteattr(str(obj))}/>")
             else:
@@ -114,8 +141,8 @@ def serialize_rdfxml(graph: Graph) -> bytes:
                 if obj.language:
                     attrs = f" xml:lang={quoteattr(obj.language)}"
                 elif obj.datatype is not None:
-                    attrs = f" rdf:datatype={quoteattr(str(obj.datatype))}"
-                body.append(f"    <{name}{attrs}>{escape(str(obj))}</{name}>")
+                    attrs = f" rdf:datatype={quoteattr(_xml_iri(obj.datatype))}"
+                body.append(f"    <{name}{attrs}>{_xml_text(str(obj), subject, predicate)}</{name}>")
         body.append("  </rdf:Description>")
     decls = "".join(
         f"\n    xmlns:{prefix}={quoteattr(ns)}" for ns, prefix in sorted(namespaces.items(), key=lambda kv: kv[1])
@@ -134,7 +161,7 @@ def serialize(graph: Graph, fmt: str) -> bytes:
         return serialize_rdfxml(graph)
     if fmt == "jsonld":
         return serialize_jsonld(graph)
-    raise UsageError(f"unknown export format {fmt!r}; expected one of {', '.join(FORMATS)}")
+    raise UsageError(f"unknown export format {shown(fmt)}; expected one of {', '.join(FORMATS)}")
 
 
 def write_exports(graph: Graph, folder: Path, mappings: Path | None = None) -> list[Path]:

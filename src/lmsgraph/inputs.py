@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from lmsgraph.caching import read_once
+from lmsgraph.display import shown
 from lmsgraph.errors import DataError, UnknownNameError
 from lmsgraph.prefixes import LMSG_NS
 
@@ -86,12 +87,34 @@ class Located:
     columns: dict = field(default_factory=dict)
 
 
+def regular_file(path: Path | str) -> Path:
+    """``path``, if it names a regular file (or a link to one); otherwise :class:`DataError` saying
+    what it is instead: missing, a folder, a named pipe, a device or a socket."""
+    import stat
+
+    path = Path(path)
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        raise DataError("no such file", path=path) from None
+    except OSError as exc:
+        raise DataError(f"cannot read the file: {exc.strerror}", path=path) from exc
+    if stat.S_ISREG(mode):
+        return path
+    if stat.S_ISDIR(mode):
+        raise DataError("is a folder, not a file; name the files in it (e.g. folder/*.csv)", path=path)
+    kind = "a named pipe" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode) else "a device"
+    raise DataError(
+        f"is {kind}, not a file; lmsgraph reads regular files, whose name tells their format "
+        "(save the data to a file first)",
+        path=path,
+    )
+
+
 def parse_data_file(graph: Graph, path: Path) -> Located:
     """Parse one data file into ``graph``, choosing the reader by the file name."""
-    path = Path(path)
+    path = regular_file(path)
     name = path.name.lower()
-    if not path.is_file():
-        raise DataError("no such file", path=path)
     if name.endswith(".sssom.tsv"):
         from lmsgraph.graph import add_mappings
         from lmsgraph.sssom import read_sssom
@@ -150,14 +173,14 @@ def read_jsonld_offline(path: Path) -> str:
             at = f"{where}[{i}]" if isinstance(value, list) else where
             if isinstance(context, str):
                 raise DataError(
-                    f"the JSON-LD context {context!r} is a reference the parser would fetch; "
+                    f"the JSON-LD context {shown(context)} is a reference the parser would fetch; "
                     "lmsgraph reads no URL or file you did not name: put the context in the file",
                     path=path,
                     field=at,
                 )
             if isinstance(context, dict) and "@import" in context:
                 raise DataError(
-                    f"the JSON-LD context imports {context['@import']!r}; lmsgraph reads no URL or file "
+                    f"the JSON-LD context imports {shown(context['@import'])}; lmsgraph reads no URL or file "
                     "you did not name: put the imported context in the file",
                     path=path,
                     field=f"{at}.@import",
@@ -207,11 +230,11 @@ def resolve_term(text: str) -> str:
         matches = resolver.resolve(text)
     except UnknownNameError:
         raise UnknownNameError(
-            f"{text!r} is not a label, synonym or CURIE of lmsgraph's vocabulary{resolver.hint(text)}"
+            f"{shown(text)} is not a label, synonym or CURIE of lmsgraph's vocabulary{resolver.hint(text)}"
         ) from None
     found = sorted({m.iri for m in matches})
     if len(found) > 1:
-        raise UnknownNameError(f"{text!r} names several terms ({', '.join(found)}); use a CURIE")
+        raise UnknownNameError(f"{shown(text)} names several terms ({', '.join(found)}); use a CURIE")
     return found[0]
 
 
@@ -254,10 +277,10 @@ def read_cases_csv(graph: Graph, path: Path) -> Located:
 
         case_id = row.get("case_id", "")
         if not _CASE_ID.match(case_id):
-            bad("case_id", f"{case_id!r} is not a case identifier (letters, digits, '.', '_', '-')")
+            bad("case_id", f"{shown(case_id)} is not a case identifier (letters, digits, '.', '_', '-')")
             continue
         if case_id in seen:
-            bad("case_id", f"{case_id!r} already used on row {seen[case_id]}")
+            bad("case_id", f"{shown(case_id)} already used on row {seen[case_id]}")
             continue
         seen[case_id] = row_number
         case = URIRef(base + case_id)
@@ -282,7 +305,7 @@ def read_cases_csv(graph: Graph, path: Path) -> Located:
             options = _CHOICES[column]
             found = options.get(value.lower())
             if found is None:
-                bad(column, f"{value!r} is not one of {', '.join(sorted(options))}")
+                bad(column, f"{shown(value)} is not one of {', '.join(sorted(options))}")
             return found
 
         for column, local in _COLUMN_PROPERTY.items():
@@ -292,7 +315,7 @@ def read_cases_csv(graph: Graph, path: Path) -> Located:
                 if pattern.match(value):
                     put(column, lmsg[local], Literal(value, datatype=XSD[datatype]))
                 else:
-                    bad(column, f"{value!r} is not {expected}")
+                    bad(column, f"{shown(value)} is not {expected}")
         for column, local in _CHOICE_COLUMNS.items():
             if (found := choice(column)) is not None:
                 put(column, lmsg[local], lmsg[found])
@@ -342,9 +365,9 @@ def read_cases_csv(graph: Graph, path: Path) -> Located:
         if value := row.get("comment"):
             put("comment", RDFS.comment, Literal(value))
     if errors:
-        shown = errors[:50]
-        more = f"\n  ... and {len(errors) - len(shown)} more" if len(errors) > len(shown) else ""
-        raise DataError(f"{len(errors)} problem(s) reading case records:\n  " + "\n  ".join(shown) + more, path=path)
+        first = errors[:50]
+        more = f"\n  ... and {len(errors) - len(first)} more" if len(errors) > len(first) else ""
+        raise DataError(f"{len(errors)} problem(s) reading case records:\n  " + "\n  ".join(first) + more, path=path)
     for triple in triples:
         graph.add(triple)
     return located

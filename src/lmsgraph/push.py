@@ -12,6 +12,7 @@ import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 
+from lmsgraph.display import shown
 from lmsgraph.errors import PushError, UsageError
 from lmsgraph.prefixes import LMSG_NS
 
@@ -31,7 +32,7 @@ def graph_store_url(store: str, graph: str | None) -> str:
     """``store`` with the ``graph`` parameter (or ``default`` for the default graph) added."""
     parts = urllib.parse.urlsplit(store)
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise UsageError(f"not an http(s) URL of a graph store: {store!r}")
+        raise UsageError(f"not an http(s) URL of a graph store: {shown(store)}")
     extra = urllib.parse.urlencode({"graph": graph}) if graph else "default"
     query = f"{parts.query}&{extra}" if parts.query else extra
     return urllib.parse.urlunsplit((parts.scheme, parts.netloc, parts.path, query, parts.fragment))
@@ -56,7 +57,7 @@ def push(
     cannot be reached, :class:`UsageError` for a URL or authentication scheme it cannot use.
     """
     if auth not in ("basic", "digest"):
-        raise UsageError(f"authentication must be 'basic' or 'digest', not {auth!r}")
+        raise UsageError(f"authentication must be 'basic' or 'digest', not {shown(auth)}")
     if data is None:
         import lmsgraph
         from lmsgraph.canonical import canonical_turtle

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from lmsgraph.display import shown
 from lmsgraph.errors import DataError, UsageError
 from lmsgraph.headers import read_yaml_header
 from lmsgraph.prefixes import LMSG_NS
@@ -110,12 +111,12 @@ def find_query(name: str, known: dict[str, CannedQuery] | None = None) -> Canned
     if len(candidates) == 1:
         return parse_query_file(folder / f"{candidates[0]}.rq")
     if candidates:
-        raise UsageError(f"{name!r} could be any of {', '.join(candidates)}", field="query", value=name)
+        raise UsageError(f"{shown(name)} could be any of {', '.join(candidates)}", field="query", value=name)
     import difflib
 
     close = difflib.get_close_matches(name, names, n=3, cutoff=0.5)
     hint = f"; did you mean {', '.join(close)}?" if close else "; `lmsgraph queries` lists them"
-    raise UsageError(f"no canned query is called {name!r}{hint}", field="query", value=name)
+    raise UsageError(f"no canned query is called {shown(name)}{hint}", field="query", value=name)
 
 
 def check_param_names(query: CannedQuery, params: dict[str, object]) -> tuple[Param, ...]:

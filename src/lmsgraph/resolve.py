@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 
 from lmsgraph.caching import BoundedMemo
+from lmsgraph.display import shown
 from lmsgraph.errors import DataError, UnknownNameError, WrongKindError
 from lmsgraph.prefixes import LMSG_NS, compact_iri, sparql_prefixes
 
@@ -288,7 +289,9 @@ class Resolver:
                     matches = self._by_code(expanded)
             if not matches:
                 raise UnknownNameError(
-                    f"no term of the graph has the IRI {expanded}{self.hint(text, kind)}", field=field, value=name
+                    f"no term of the graph has the IRI {shown(expanded)}{self.hint(text, kind)}",
+                    field=field,
+                    value=name,
                 )
         else:
             index = self._load()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from lmsgraph.caching import read_once
+from lmsgraph.display import shown
 from lmsgraph.errors import UsageError
 
 DATA_KINDS = ("ontology", "shapes", "queries")
@@ -21,14 +22,14 @@ def data_dir(kind: str) -> Path:
     True
     """
     if kind not in DATA_KINDS:
-        raise UsageError(f"unknown data kind {kind!r}; expected one of {', '.join(DATA_KINDS)}")
+        raise UsageError(f"unknown data kind {shown(kind)}; expected one of {', '.join(DATA_KINDS)}")
     bundled = Path(__file__).resolve().parent / "data" / kind
     if bundled.is_dir():
         return bundled
     checkout = Path(__file__).resolve().parents[2] / kind
     if checkout.is_dir():
         return checkout
-    raise FileNotFoundError(f"lmsgraph data folder {kind!r} is missing from {bundled}")
+    raise FileNotFoundError(f"lmsgraph data folder {shown(kind)} is missing from {bundled}")
 
 
 def ontology_files() -> list[Path]:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from lmsgraph.display import shown
 from lmsgraph.errors import DataError
 from lmsgraph.headers import read_yaml_header
 
@@ -64,7 +65,7 @@ class MappingSet:
         prefix = match["prefix"]
         if prefix not in self.curie_map:
             raise DataError(
-                f"prefix {prefix!r} is not in the curie_map of the metadata header",
+                f"prefix {shown(prefix)} is not in the curie_map of the metadata header",
                 path=path,
                 line=line,
                 field=column,

@@ -8,6 +8,7 @@ import json
 from datetime import date
 from decimal import Decimal
 
+from lmsgraph.display import shown
 from lmsgraph.errors import UsageError
 
 FORMATS = ("table", "json", "csv", "tsv")
@@ -62,7 +63,7 @@ def render(table, fmt: str = "table") -> str:
             writer.writerow([cell(row.get(n)).replace("\n", " ") if fmt == "tsv" else cell(row.get(n)) for n in names])
         return out.getvalue()
     if fmt != "table":
-        raise UsageError(f"format must be one of {', '.join(FORMATS)}, not {fmt!r}")
+        raise UsageError(f"format must be one of {', '.join(FORMATS)}, not {shown(fmt)}")
     grid = [names] + [[" ".join(cell(row.get(n), readable=True).split()) for n in names] for row in table]
     widths = [max(len(r[i]) for r in grid) for i in range(len(names))]
     lines = ["  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)).rstrip() for r in grid]

@@ -58,6 +58,24 @@ def cli() -> None:
     """
 
 
+#: Output formats read by people: control characters in them are always shown as escapes.
+HUMAN_FORMATS = ("table", "text")
+
+
+def emit(text: str, fmt: str) -> None:
+    """Write a command's answer to standard output. Data cannot act on a terminal: in tables and
+    text, control characters are shown as escapes; JSON escapes the ones it may leave raw (the
+    same JSON value); CSV, TSV and Turtle keep the data exact (click's stripping of colour codes
+    is turned off), and are escaped only when standard output is a terminal."""
+    from lmsgraph.display import escape_controls, json_safe
+
+    if fmt == "json":
+        text = json_safe(text)
+    elif fmt in HUMAN_FORMATS or sys.stdout.isatty():
+        text = escape_controls(text)
+    click.echo(text, nl=False, color=True)  # click would otherwise strip escape sequences from the data
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; map lmsgraph's errors to exit code 2 with a one-line message."""
     try:

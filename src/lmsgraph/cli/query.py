@@ -6,7 +6,8 @@ from pathlib import Path
 
 import click
 
-from lmsgraph.cli import cli
+from lmsgraph.cli import cli, emit
+from lmsgraph.display import shown
 from lmsgraph.prefixes import LMSG_NS
 
 TABLE_FORMATS = ("table", "json", "csv", "tsv")
@@ -88,11 +89,9 @@ def open_graph(backend, endpoint, named_graph, user, password, auth, timeout, da
 
 
 def _existing(path: Path) -> Path:
-    from lmsgraph.errors import DataError
+    from lmsgraph.inputs import regular_file
 
-    if not path.is_file():
-        raise DataError("no such file", path=path)
-    return path
+    return regular_file(path)
 
 
 @cli.command()
@@ -184,9 +183,9 @@ def query(ctx: click.Context, name: str, fmt: str, **backend) -> None:
     params = parse_extra(ctx.args)
     kg = open_graph(**backend)
     answer = kg.query(canned.name, **params)
-    click.echo(answer.render(fmt), nl=False)
+    emit(answer.render(fmt), fmt)
     if not answer:
-        asked = ", ".join(f"{k}={v!r}" for k, v in params.items())
+        asked = ", ".join(f"{k}={shown(v)}" for k, v in params.items())
         click.echo(
             f"lmsgraph: no answer: the graph has no statement for {canned.name}" + (f" with {asked}" if asked else ""),
             err=True,
@@ -214,7 +213,7 @@ def sparql(file, fmt: str, **backend) -> None:
     if isinstance(answer, bool):
         click.echo("true" if answer else "false")
         return
-    click.echo(answer.render(fmt), nl=False)
+    emit(answer.render(fmt), fmt)
     if not answer:
         click.echo("lmsgraph: no answer: the query matched nothing in the graph", err=True)
 
@@ -233,11 +232,10 @@ def entity(name: str, fmt: str, **backend) -> None:
     kg = open_graph(**backend)
     profiles = kg.entity(name)
     if fmt == "json":
-        click.echo(json.dumps([p.as_dict() for p in profiles], indent=2, ensure_ascii=False))
+        emit(json.dumps([p.as_dict() for p in profiles], indent=2, ensure_ascii=False) + "\n", fmt)
         return
-    if len(profiles) > 1:
-        click.echo(f"{name} names {len(profiles)} entities\n")
-    click.echo("\n".join(p.to_text() for p in profiles), nl=False)
+    head = f"{name} names {len(profiles)} entities\n\n" if len(profiles) > 1 else ""
+    emit(head + "\n".join(p.to_text() for p in profiles), fmt)
 
 
 @cli.command()

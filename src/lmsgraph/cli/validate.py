@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from lmsgraph.cli import CheckFailed, cli
+from lmsgraph.cli import CheckFailed, cli, emit
 
 FORMATS = ("text", "json", "ttl")
 
@@ -84,7 +84,7 @@ def validate(
         write_atomic(out, text.encode("utf-8"))
         click.echo(f"report written to {out}", err=True)
     else:
-        click.echo(text, nl=False)
+        emit(text, fmt)
     if not report.passed:
         raise CheckFailed(
             f"{len(report.failures)} result(s) at or above --fail-on {fail_on} for the {report.shapes} shapes"

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from lmsgraph.errors import DataError, UsageError
+from lmsgraph.errors import UsageError
 from lmsgraph.validation.report import (
     CHECK_COMPONENT,
     FAIL_ON,
@@ -92,7 +92,7 @@ def _gather(data: Any, sset: ShapeSet, *, direct_ok: bool, context: bool | None)
     from rdflib import Graph
 
     from lmsgraph.graph import derive_edges
-    from lmsgraph.inputs import parse_data_file
+    from lmsgraph.inputs import parse_data_file, regular_file
     from lmsgraph.store import DIRECT_SUFFIXES
     from lmsgraph.validation.loading import exact_literals
 
@@ -121,9 +121,7 @@ def _gather(data: Any, sset: ShapeSet, *, direct_ok: bool, context: bool | None)
         for path in map(Path, paths):
             out.sources.append(str(path))
             if direct_ok and not bundled_graph_set and path.suffix.lower() in DIRECT_SUFFIXES:
-                if not path.is_file():
-                    raise DataError("no such file", path=path)
-                out.direct.append(path)
+                out.direct.append(regular_file(path))
                 continue
             with exact_literals():
                 located = parse_data_file(out.graph, path)

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from lmsgraph.caching import read_once
+from lmsgraph.display import shown
 from lmsgraph.errors import DataError, UnsupportedError, UsageError
 from lmsgraph.headers import read_yaml_header
 from lmsgraph.prefixes import SHAPES_NS
@@ -154,7 +155,7 @@ def shape_set(spec) -> ShapeSet:
     if path.is_file():
         return ShapeSet(str(path), (path,))
     raise UsageError(
-        f"unknown shapes {str(spec)!r}: expected 'graph', 'cases', or the path of a Turtle file of shapes",
+        f"unknown shapes {shown(str(spec))}: expected 'graph', 'cases', or the path of a Turtle file of shapes",
         field="shapes",
         value=str(spec),
     )
