@@ -78,9 +78,7 @@ def test_hostile_input(entry, listener, tmp_path, capsys, monkeypatch):
     # The fixtures go to a fresh folder with the listener's URL written in, and are run from there.
     for source in HOSTILE.iterdir():
         if source.name != "corpus.yaml":
-            (tmp_path / source.name).write_text(
-                source.read_text(encoding="utf-8").replace("{listener}", listener.url), encoding="utf-8"
-            )
+            (tmp_path / source.name).write_bytes(source.read_bytes().replace(b"{listener}", listener.url.encode()))
     monkeypatch.chdir(tmp_path)
     args = [arg.replace("{file}", entry["file"]).replace("{listener}", listener.url) for arg in entry["run"]]
     code = main(args)
@@ -125,3 +123,35 @@ def test_a_folder_a_pipe_and_a_missing_file_each_get_their_own_message(tmp_path,
         assert main([*command, str(path)]) == 2
         err = capsys.readouterr().err
         assert f"{path}: {words}" in err, err
+
+
+def test_a_csv_above_the_size_limit_is_refused_before_it_is_read(tmp_path, capsys):
+    from lmsgraph.inputs import MAX_CSV_BYTES
+
+    big = tmp_path / "registry.csv"
+    with big.open("wb") as handle:  # sparse: nothing is written but the size
+        handle.truncate(MAX_CSV_BYTES + 1)
+    assert main(["validate", "--shapes", "cases", str(big)]) == 2
+    err = capsys.readouterr().err
+    assert f"lmsgraph reads CSV case records of up to {MAX_CSV_BYTES >> 20} MB at once" in err
+
+
+def test_impossible_dates_in_turtle_are_violations_on_every_engine(tmp_path):
+    from lmsgraph.validation import validate
+
+    data = tmp_path / "dates.ttl"
+    records = "".join(
+        f"<https://example.org/registry/c{i}> a lmsg:TumourCase ; lmsg:diagnosis lmsg:Leiomyosarcoma ; "
+        f'lmsg:caseSite lmsg:Retroperitoneum ; lmsg:diagnosisDate "{day}"^^xsd:date .\n'
+        for i, day in enumerate(["2021-02-30", "0000-01-01", "2021-02-29", "2020-02-29", "-0044-03-15", "2021-04-31"])
+    )
+    data.write_text(
+        "@prefix lmsg: <https://w3id.org/lmsgraph/> .\n@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n" + records,
+        encoding="utf-8",
+    )
+    flagged = {}
+    for engine in ("compiled", "pyshacl"):
+        report = validate(data, shapes="cases", engine=engine)
+        flagged[engine] = sorted(str(r.focus_node) for r in report.results)
+    assert flagged["compiled"] == flagged["pyshacl"]
+    assert [f.rsplit("c", 1)[1] for f in flagged["compiled"]] == ["0", "1", "2", "4", "5"]

@@ -216,12 +216,14 @@ def resolve_term(text: str) -> str:
     whether it is a term of the right vocabulary, by row and column.
     """
     from lmsgraph.namespaces import PREFIXES
+    from lmsgraph.ntriples import is_iri
 
     text = text.strip()
-    if text.startswith("<") and text.endswith(">"):
-        return text[1:-1]
-    if re.match(r"^https?://", text):
-        return text
+    if (text.startswith("<") and text.endswith(">")) or re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://", text):
+        iri = text[1:-1] if text.startswith("<") else text
+        if not is_iri(iri):
+            raise UnknownNameError(f"{shown(text)} is not an IRI (no spaces, quotes, <, >, {{, }}, |, ^, ` or \\)")
+        return iri
     prefix, sep, local = text.partition(":")
     if sep and prefix in PREFIXES and re.match(r"^[A-Za-z0-9_.-]+$", local):
         return PREFIXES[prefix] + local
@@ -238,38 +240,127 @@ def resolve_term(text: str) -> str:
     return found[0]
 
 
+#: The largest CSV file of case records read at once, and the longest cell.
+MAX_CSV_BYTES = 64 << 20
+MAX_CELL = 10_000
+# Columns whose cells may hold a line break (inside quotes); anywhere else a line break means a
+# quote that was never closed and swallowed the rows after it.
+_MULTILINE_COLUMNS = {"comment"}
+
+
+def _csv_text(path: Path) -> str:
+    """The file's text: UTF-8, with or without a byte order mark; anything else is an error that
+    says where the first bad byte is."""
+    size = path.stat().st_size
+    if size > MAX_CSV_BYTES:
+        raise DataError(
+            f"the file holds {size / 2**20:.0f} MB; lmsgraph reads CSV case records of up to "
+            f"{MAX_CSV_BYTES >> 20} MB at once: split the registry into several files, each validated on its own",
+            path=path,
+        )
+    data = path.read_bytes()
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise DataError("the file is UTF-16 text; save it as UTF-8", path=path)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise DataError(
+            f"not UTF-8 text: byte 0x{data[exc.start]:02x} at offset {exc.start}; save the file as UTF-8",
+            path=path,
+            line=line,
+        ) from exc
+
+
+def _csv_records(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]], list[str]]:
+    """(the header, the records as (row number, column -> stripped cell), the problems found).
+
+    Strict: the header must name known columns once each; a row must have as many cells as the
+    header; a cell may not exceed :data:`MAX_CELL` characters, nor hold a line break outside the
+    comment column; a quote left open is an error with the line it opened on. Blank lines are
+    skipped. Rows are numbered as a spreadsheet shows them (the header is row 1)."""
+    text = _csv_text(path)
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    errors: list[str] = []
+    records: list[tuple[int, dict[str, str]]] = []
+    header: list[str] | None = None
+    row_number = 0
+    started = 1
+    try:
+        for cells in reader:
+            if not cells or (len(cells) == 1 and not cells[0].strip()):
+                started = reader.line_num + 1
+                continue
+            row_number += 1
+            where = f"row {row_number}" + (f" (line {started})" if started != row_number else "")
+            if header is None:
+                header = _csv_header(cells, path)
+                started = reader.line_num + 1
+                continue
+            if len(cells) != len(header):
+                errors.append(f"{where}: {len(cells)} cells, but the header names {len(header)} columns")
+            else:
+                row: dict[str, str] = {}
+                for column, cell in zip(header, cells, strict=True):
+                    if len(cell) > MAX_CELL:
+                        errors.append(
+                            f"{where}, column {column}: the cell holds {len(cell):,} characters, more than {MAX_CELL:,}"
+                        )
+                    elif column not in _MULTILINE_COLUMNS and ("\n" in cell or "\r" in cell):
+                        errors.append(
+                            f"{where}, column {column}: the cell runs over several lines "
+                            "(is a quote left open, so that it swallowed the rows after it?)"
+                        )
+                    else:
+                        row[column] = cell.strip()
+                if len(row) == len(header):
+                    records.append((row_number, row))
+            started = reader.line_num + 1
+    except csv.Error as exc:
+        problem = str(exc)
+        if "unexpected end of data" in problem:
+            problem = "a quote opened here is never closed"
+        elif "field larger than field limit" in problem:
+            problem = f"a cell holds more than {csv.field_size_limit():,} characters"
+        raise DataError(f"row {row_number + 1}: {problem}", path=path, line=started) from exc
+    if header is None:
+        raise DataError("the file is empty; its first line must name the columns (see docs/cases.md)", path=path)
+    return header, records, errors
+
+
+def _csv_header(cells: list[str], path: Path) -> list[str]:
+    header = [h.strip() for h in cells]
+    if "case_id" not in header:
+        raise DataError("the CSV needs a 'case_id' column (see docs/cases.md)", path=path, line=1, field="case_id")
+    unknown = [h for h in header if h not in CSV_COLUMNS]
+    if unknown:
+        raise DataError(
+            f"unknown column(s) {', '.join(map(shown, unknown))}; the columns are " + ", ".join(CSV_COLUMNS),
+            path=path,
+            line=1,
+        )
+    twice = sorted({h for h in header if header.count(h) > 1})
+    if twice:
+        where = "; ".join(
+            f"{h} (columns {', '.join(str(i + 1) for i, x in enumerate(header) if x == h)})" for h in twice
+        )
+        raise DataError(f"a column is named twice: {where}", path=path, line=1)
+    return header
+
+
 def read_cases_csv(graph: Graph, path: Path) -> Located:
     """Convert case records in CSV into RDF in ``graph``; every bad cell is reported at once."""
     from rdflib import RDF, RDFS, Literal, Namespace, URIRef
     from rdflib.namespace import XSD
 
     lmsg = Namespace(LMSG_NS)
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise DataError(f"cannot read the file: {exc}", path=path) from exc
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = [h.strip() for h in (reader.fieldnames or [])]
-    if "case_id" not in header:
-        raise DataError("the CSV needs a 'case_id' column (see docs/cases.md)", path=path, line=1, field="case_id")
-    unknown = [h for h in header if h not in CSV_COLUMNS]
-    if unknown:
-        raise DataError(
-            f"unknown column(s) {', '.join(map(repr, unknown))}; the columns are " + ", ".join(CSV_COLUMNS),
-            path=path,
-            line=1,
-        )
+    path = regular_file(path)
+    header, records, errors = _csv_records(path)
     base = path.resolve().as_uri() + "#"
     located = Located()
-    errors: list[str] = []
     seen: dict[str, int] = {}
     triples = []
-    for row_number, raw in enumerate(reader, start=2):
-        row = {(k or "").strip(): (v or "").strip() for k, v in raw.items() if k is not None}
-        if None in raw:
-            errors.append(f"row {row_number}: more cells than columns")
-            continue
+    for row_number, row in records:
         where = f"{path}, row {row_number}"
 
         def bad(column: str, message: str) -> None:

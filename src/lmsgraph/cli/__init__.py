@@ -78,6 +78,11 @@ def emit(text: str, fmt: str) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; map lmsgraph's errors to exit code 2 with a one-line message."""
+    import logging
+
+    # rdflib logs a traceback for every ill-typed literal it reads (2021-02-30 as xsd:date);
+    # validation reports those literals as violations, so the command line keeps the log quiet.
+    logging.getLogger("rdflib.term").setLevel(logging.ERROR)
     try:
         cli.main(args=argv, prog_name="lmsgraph", standalone_mode=False)
     except click.exceptions.Exit as exc:

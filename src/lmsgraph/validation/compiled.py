@@ -52,8 +52,14 @@ LEXICAL: dict[Any, str | None] = {
     XSD.integer: r"^[+-]?[0-9]+$",
     XSD.decimal: r"^[+-]?([0-9]+([.][0-9]*)?|[.][0-9]+)$",
     XSD.boolean: r"^(true|false|1|0)$",
-    XSD.date: r"^-?[0-9]{4,}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])(Z|[+-][0-9]{2}:[0-9]{2})?$",
+    XSD.date: r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])(Z|[+-][0-9]{2}:[0-9]{2})?$",
     XSD.anyURI: None,
+}
+# Beyond the lexical form, a date must exist (no 30 February, no 29 February outside a leap
+# year: Oxigraph's cast to xsd:date fails on those) and lie in the years 1 to 9999, as rdflib,
+# and so pyshacl, reads dates; XSD 1.1 would also allow year 0000 and years before it.
+VALUE_CHECKS: dict[Any, str] = {
+    XSD.date: '!STRSTARTS(STR({v}), "0000") && COALESCE(STRLEN(STR(<' + str(XSD.date) + ">(STR({v})))) > 0, false)",
 }
 
 NODE_KINDS: dict[Any, str] = {
@@ -391,6 +397,8 @@ class Compiler:
                 ok += f' && LANG({v}) = ""'
             if LEXICAL.get(d):
                 ok += f" && REGEX(STR({v}), {Literal(LEXICAL[d]).n3()})"
+            if d in VALUE_CHECKS:
+                ok += " && " + VALUE_CHECKS[d].format(v=v)
             yield SH.DatatypeConstraintComponent, f"!({ok})"
         for k in g.objects(shape, SH.nodeKind):
             if k not in NODE_KINDS:
