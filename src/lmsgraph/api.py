@@ -584,13 +584,15 @@ def connect(
     user: str | None = None,
     password: str | None = None,
     auth: str = "digest",
+    max_answer_bytes: int | None = None,
 ) -> KnowledgeGraph:
     """A :class:`KnowledgeGraph` over the bundled graph or a remote endpoint.
 
     - ``"oxigraph"`` (default): the bundled graph in a pyoxigraph store, or ``store``;
     - ``"rdflib"``: the bundled graph (or ``graph``) queried by rdflib;
     - ``"remote"``: the SPARQL 1.1 ``endpoint``, with the data in ``named_graph``, a
-      ``timeout`` in seconds, and ``user``/``password`` with ``basic`` or ``digest`` ``auth``.
+      ``timeout`` in seconds for each whole answer, answers of at most ``max_answer_bytes``
+      (default 256 MB), and ``user``/``password`` with ``basic`` or ``digest`` ``auth``.
     """
     from lmsgraph.backends import OxigraphBackend, RdflibBackend, RemoteBackend
 
@@ -602,7 +604,15 @@ def connect(
         if not endpoint:
             raise UsageError("a remote backend needs an endpoint URL", field="endpoint")
         return KnowledgeGraph(
-            RemoteBackend(endpoint, graph=named_graph, timeout=timeout, user=user, password=password, auth=auth)
+            RemoteBackend(
+                endpoint,
+                graph=named_graph,
+                timeout=timeout,
+                user=user,
+                password=password,
+                auth=auth,
+                max_bytes=max_answer_bytes,
+            )
         )
     raise UsageError("backend must be oxigraph, rdflib or remote", field="backend", value=backend)
 

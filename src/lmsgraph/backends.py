@@ -1,5 +1,5 @@
 """Where queries run: the bundled graph in pyoxigraph (the default), in rdflib, or on a
-remote SPARQL 1.1 endpoint through SPARQLWrapper.
+remote SPARQL 1.1 endpoint (:mod:`lmsgraph.transport`).
 
 Every backend takes a query text and parameter bindings (name -> :class:`Term`) and returns
 the same :class:`Solutions`: variable names and rows of :class:`Term`. Bindings are RDF
@@ -241,11 +241,37 @@ def bind_values(text: str, bindings: dict[str, Term]) -> str:
     return f"{text[:at]} {binds}\n{text[at:]}"
 
 
-class RemoteBackend:
-    """A SPARQL 1.1 endpoint reached through SPARQLWrapper: POST, a timeout, optional authentication.
+_FORM = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
+_RESULTS_JSON = ("application/sparql-results+json", "application/json")
+_GRAPH_TYPES = {
+    "application/n-triples": "N_TRIPLES",
+    "text/plain": "N_TRIPLES",
+    "text/turtle": "TURTLE",
+    "application/x-turtle": "TURTLE",
+}
+_CELL_TYPES = {"uri", "literal", "typed-literal", "bnode"}
 
-    ``graph`` names the graph holding lmsgraph on the server; it is sent as the default
-    graph of every query, so other graphs on the server do not leak into the answers.
+
+def query_form(text: str) -> str:
+    """``SELECT``, ``ASK``, ``CONSTRUCT`` or ``DESCRIBE``: the query's first keyword of these,
+    past its prologue (comments, strings and IRIs cannot fool it)."""
+    found = _FORM.search(_SKIP.sub(lambda m: " " * len(m.group()), text))
+    if found is None:
+        raise QueryError("not a SPARQL query: no SELECT, ASK, CONSTRUCT or DESCRIBE")
+    return found.group(1).upper()
+
+
+class RemoteBackend:
+    """A SPARQL 1.1 endpoint (the SPARQL protocol: POST, URL-encoded), distrusted.
+
+    ``graph`` names the graph holding lmsgraph on the server; it is sent as the default graph
+    of every query, so other graphs on the server do not leak into the answers, and before
+    the first query the endpoint is asked whether that graph holds anything at all. The
+    answer must be complete and well-formed SPARQL results (JSON) or RDF (N-Triples, Turtle):
+    a redirect, an HTML page, a wrong content type, truncated or wrong-shaped JSON, an answer
+    the server cut short at its own row or time limit, one over ``max_bytes``, or one not
+    complete within ``timeout`` seconds (a deadline for the whole answer) is an
+    :class:`EndpointError` naming the endpoint and what was wrong.
     """
 
     name = "remote"
@@ -259,37 +285,20 @@ class RemoteBackend:
         user: str | None = None,
         password: str | None = None,
         auth: str = "digest",
+        max_bytes: int | None = None,
     ):
-        if auth not in ("basic", "digest"):
-            raise UsageError(f"authentication must be 'basic' or 'digest', not {shown(auth)}")
-        self.endpoint, self.graph, self.timeout = endpoint, graph, timeout
-        self.user, self.password, self.auth = user, password, auth
+        from lmsgraph.transport import DEFAULT_MAX_BYTES, Client
 
-    def _wrapper(self) -> Any:
-        from SPARQLWrapper import BASIC, DIGEST, JSON, POST, URLENCODED, SPARQLWrapper
-
-        sw = SPARQLWrapper(self.endpoint)
-        sw.setMethod(POST)
-        sw.setRequestMethod(URLENCODED)
-        sw.setTimeout(int(max(1, round(self.timeout))))
-        sw.setReturnFormat(JSON)
-        if self.graph:
-            sw.addDefaultGraph(self.graph)
-        if self.user is not None:
-            sw.setHTTPAuth(DIGEST if self.auth == "digest" else BASIC)
-            sw.setCredentials(self.user, self.password or "")
-        return sw
-
-    @staticmethod
-    def _term(cell: dict[str, Any] | None) -> Term | None:
-        if cell is None:
-            return None
-        kind = cell.get("type")
-        if kind == "uri":
-            return Term("iri", cell["value"])
-        if kind == "bnode":
-            return Term("bnode", cell["value"])
-        return Term("literal", cell["value"], plain_datatype(cell.get("datatype")), cell.get("xml:lang"))
+        self.client = Client(
+            endpoint,
+            user=user,
+            password=password,
+            auth=auth,
+            timeout=timeout,
+            max_bytes=DEFAULT_MAX_BYTES if max_bytes is None else max_bytes,
+        )
+        self.endpoint, self.graph, self.timeout = endpoint, graph or None, timeout
+        self._graph_checked = self.graph is None
 
     def select_values(
         self, text: str, bindings: dict[str, Term], iri: Callable[[str], Any], literal: Callable[[str, str | None], Any]
@@ -298,51 +307,135 @@ class RemoteBackend:
         return None
 
     def run(self, text: str, bindings: dict[str, Term] | None = None) -> Solutions:
-        import urllib.error
+        if not self._graph_checked:
+            self._check_graph()
+        return self._ask(bind_values(text, bindings or {}), default_graph=True)
 
-        from SPARQLWrapper import N3, SPARQLExceptions
+    def _check_graph(self) -> None:
+        """An error if the named graph holds no triple: a wrong name would look like "no data"."""
+        assert self.graph is not None
+        probe = f"ASK {{ GRAPH {Term('iri', self.graph).sparql()} {{ ?s ?p ?o }} }}"
+        if not self._ask(probe, default_graph=False).boolean:
+            raise EndpointError(
+                f"{self.endpoint} holds no triples in the graph <{self.graph}>: is the graph's name right, "
+                "and was the graph loaded (lmsgraph push)?"
+            )
+        self._graph_checked = True
 
-        sw = self._wrapper()
-        sw.setQuery(bind_values(text, bindings or {}))
-        form = sw.queryType
+    def _ask(self, text: str, *, default_graph: bool) -> Solutions:
+        import urllib.parse
+
+        form = query_form(text)
+        fields = [("query", text)]
+        if default_graph and self.graph:
+            fields.append(("default-graph-uri", self.graph))
+        accept = (
+            "application/n-triples, text/plain;q=0.9, text/turtle;q=0.8"
+            if form in ("CONSTRUCT", "DESCRIBE")
+            else "application/sparql-results+json"
+        )
+        answer = self.client.request(
+            "POST",
+            self.endpoint,
+            urllib.parse.urlencode(fields).encode("utf-8"),
+            {"Content-Type": "application/x-www-form-urlencoded", "Accept": accept},
+        )
+        where = self.endpoint
+        if answer.status != 200:
+            what = (
+                "refused the query as malformed"
+                if answer.status == 400
+                else f"answered {answer.status} {answer.reason}"
+            )
+            raise EndpointError(f"{where} {what}: {answer.text_excerpt()}")
+        state = answer.headers.get("x-sql-state", "")
+        if state:
+            message = answer.headers.get("x-sql-message", "")
+            raise EndpointError(
+                f"{where} sent only part of the answer (SQL state {shown(state)}: {shown(message)}); "
+                "the server stopped the query at one of its limits"
+            )
+        if "x-sparql-maxrows" in answer.headers:
+            raise EndpointError(
+                f"{where} cut the answer at {shown(answer.headers['x-sparql-maxrows'])} rows (its own row limit); "
+                "ask for less (LIMIT, OFFSET) or raise the server's limit"
+            )
         if form in ("CONSTRUCT", "DESCRIBE"):
-            sw.setReturnFormat(N3)
-            sw.addParameter("format", "text/plain")  # N-Triples from servers that honour it
+            return self._graph_answer(answer)
+        if answer.content_type not in _RESULTS_JSON:
+            raise EndpointError(
+                f"{where} answered with {shown(answer.content_type or 'no content type')}, not SPARQL results "
+                f"in JSON: {answer.text_excerpt()}"
+            )
+        return self._results(answer.body, form)
+
+    def _results(self, body: bytes, form: str) -> Solutions:
+        import json
+
+        where = self.endpoint
         try:
-            response = sw.query()
-            data = response.convert()
-        except SPARQLExceptions.QueryBadFormed as exc:
-            raise EndpointError(f"{self.endpoint} refused the query as malformed: {_first_line(exc)}") from exc
-        except SPARQLExceptions.Unauthorized as exc:
-            raise EndpointError(f"{self.endpoint} refused the credentials") from exc
-        except SPARQLExceptions.EndPointNotFound as exc:
-            raise EndpointError(f"no SPARQL endpoint at {self.endpoint}") from exc
-        except SPARQLExceptions.SPARQLWrapperException as exc:
-            raise EndpointError(f"{self.endpoint} failed: {_first_line(exc)}") from exc
-        except TimeoutError as exc:
-            raise EndpointError(f"{self.endpoint} did not answer within {self.timeout:g} s") from exc
-        except (urllib.error.URLError, OSError) as exc:
-            raise EndpointError(f"cannot reach {self.endpoint}: {getattr(exc, 'reason', exc)}") from exc
+            data = json.loads(body)
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise EndpointError(f"{where} sent SPARQL results that are not complete JSON ({exc})") from exc
+        if not isinstance(data, dict):
+            raise EndpointError(f"{where} sent JSON that is not SPARQL results (not an object)")
+        if form == "ASK" and isinstance(data.get("boolean"), bool):
+            return Solutions("ask", [], [], data["boolean"])
+        head, results = data.get("head"), data.get("results")
+        bindings = results.get("bindings") if isinstance(results, dict) else None
+        names = head.get("vars", []) if isinstance(head, dict) else None
+        if not isinstance(names, list) or not all(isinstance(n, str) for n in names) or not isinstance(bindings, list):
+            raise EndpointError(f"{where} sent JSON that is not SPARQL results (no head.vars or results.bindings)")
+        rows = []
+        for i, binding in enumerate(bindings):
+            if not isinstance(binding, dict):
+                raise EndpointError(f"{where} sent a result row that is not an object (row {i + 1})")
+            rows.append(tuple(self._term(binding.get(n), i) for n in names))
         if form == "ASK":
-            if "boolean" in data:
-                return Solutions("ask", [], [], bool(data["boolean"]))
             # Virtuoso answers an ASK sent with a default graph as one row of __ASK_RETVAL (1 or 0).
-            cells = [cell for row in data.get("results", {}).get("bindings", []) for cell in row.values()]
-            return Solutions("ask", [], [], bool(cells) and cells[0].get("value") not in ("0", "false"))
-        if form in ("CONSTRUCT", "DESCRIBE"):
-            return _graph_solutions(data)
-        names = data["head"].get("vars", [])
-        rows = [tuple(self._term(b.get(n)) for n in names) for b in data["results"]["bindings"]]
+            cells = [cell for row in rows for cell in row if cell is not None]
+            if len(rows) > 1 or len(cells) > 1:
+                raise EndpointError(f"{where} answered an ASK query with {len(rows)} rows")
+            return Solutions("ask", [], [], bool(cells) and cells[0].value not in ("0", "false"))
         return Solutions("select", names, rows)
 
+    def _term(self, cell: Any, row: int) -> Term | None:
+        if cell is None:
+            return None
+        if (
+            not isinstance(cell, dict)
+            or cell.get("type") not in _CELL_TYPES
+            or not isinstance(cell.get("value"), str)
+            or not isinstance(cell.get("datatype", ""), str)
+            or not isinstance(cell.get("xml:lang", ""), str)
+        ):
+            raise EndpointError(
+                f"{self.endpoint} sent a result cell that is not an RDF term (row {row + 1}): {shown(cell)}"
+            )
+        kind = cell["type"]
+        if kind == "uri":
+            return Term("iri", cell["value"])
+        if kind == "bnode":
+            return Term("bnode", cell["value"])
+        return Term("literal", cell["value"], plain_datatype(cell.get("datatype")), cell.get("xml:lang"))
 
-def _graph_solutions(data: Any) -> Solutions:
-    """Triples of a CONSTRUCT answer (an rdflib graph or serialized text) as :class:`Solutions`."""
-    from rdflib import Graph
+    def _graph_answer(self, answer: Any) -> Solutions:
+        import pyoxigraph
 
-    graph = data if isinstance(data, Graph) else Graph().parse(data=data, format="turtle")
-    rows = [tuple(from_rdflib(t) for t in triple) for triple in graph]
-    return Solutions("graph", ["subject", "predicate", "object"], rows)
+        syntax = _GRAPH_TYPES.get(answer.content_type)
+        if syntax is None:
+            raise EndpointError(
+                f"{self.endpoint} answered with {shown(answer.content_type or 'no content type')}, "
+                f"not N-Triples or Turtle: {answer.text_excerpt()}"
+            )
+        try:
+            triples = list(pyoxigraph.parse(answer.body, format=getattr(pyoxigraph.RdfFormat, syntax)))
+        except (SyntaxError, ValueError) as exc:
+            raise EndpointError(f"{self.endpoint} sent RDF that does not parse: {_first_line(exc)}") from exc
+        rows: list[tuple[Term | None, ...]] = [
+            (from_oxigraph(t.subject), from_oxigraph(t.predicate), from_oxigraph(t.object)) for t in triples
+        ]
+        return Solutions("graph", ["subject", "predicate", "object"], rows)
 
 
 def _first_line(exc: Exception) -> str:

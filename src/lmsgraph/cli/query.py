@@ -14,6 +14,13 @@ TABLE_FORMATS = ("table", "json", "csv", "tsv")
 DEFAULT_NAMED_GRAPH = LMSG_NS
 
 
+def _positive(name: str, default: float, help: str):
+    """An option taking a number above zero."""
+    return click.option(
+        name, type=click.FloatRange(min=0, min_open=True), default=default, show_default=True, help=help
+    )
+
+
 def backend_options(fn):
     """The options every querying command shares: which backend, and extra data files."""
     options = [
@@ -34,9 +41,8 @@ def backend_options(fn):
         click.option("--user", help="User name for the endpoint."),
         click.option("--password", envvar="LMSGRAPH_PASSWORD", help="Password (or set LMSGRAPH_PASSWORD)."),
         click.option("--auth", type=click.Choice(("digest", "basic")), default="digest", show_default=True),
-        click.option(
-            "--timeout", type=float, default=30.0, show_default=True, help="Seconds to wait for the endpoint."
-        ),
+        _positive("--timeout", 30.0, "Seconds the endpoint has for its whole answer."),
+        _positive("--max-answer-mb", 256.0, "The largest answer read from the endpoint, in MB."),
         click.option(
             "--data",
             "data_files",
@@ -50,7 +56,7 @@ def backend_options(fn):
     return fn
 
 
-def open_graph(backend, endpoint, named_graph, user, password, auth, timeout, data_files):
+def open_graph(backend, endpoint, named_graph, user, password, auth, timeout, max_answer_mb, data_files):
     """A :class:`lmsgraph.api.KnowledgeGraph` for the backend options."""
     from lmsgraph.api import connect
     from lmsgraph.errors import UsageError
@@ -71,6 +77,7 @@ def open_graph(backend, endpoint, named_graph, user, password, auth, timeout, da
             user=user,
             password=password,
             auth=auth,
+            max_answer_bytes=int(max_answer_mb * 2**20),
         )
     if backend == "rdflib":
         import lmsgraph
@@ -203,11 +210,13 @@ def sparql(file, fmt: str, **backend) -> None:
     text = file.read()
     if not text.strip():
         raise DataError("the query is empty", path=getattr(file, "name", "-"))
-    from lmsgraph.errors import QueryError
+    from lmsgraph.errors import EndpointError, QueryError
 
     kg = open_graph(**backend)
     try:
         answer = kg.sparql(text)
+    except EndpointError:
+        raise  # the endpoint's fault, not the query file's
     except QueryError as exc:
         raise DataError(str(exc), path=getattr(file, "name", "-")) from exc
     if isinstance(answer, bool):
