@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
     from lmsgraph.claims import Cell, ClaimIndex, ClaimView
     from lmsgraph.claims import Citation as ClaimsCitation
+    from lmsgraph.limits import Limits
     from lmsgraph.queries import CannedQuery
     from lmsgraph.resolve import Match, Resolver
 from lmsgraph.errors import DataError, UsageError
@@ -243,10 +244,12 @@ class EntityProfile:
 class KnowledgeGraph:
     """The query layer over one backend (see :func:`connect`)."""
 
-    def __init__(self, backend: Backend) -> None:
+    def __init__(self, backend: Backend, limits: Limits | None = None) -> None:
         from lmsgraph.resolve import Resolver
 
         self.backend = backend
+        #: The time and row limits on every canned query and :meth:`sparql` call.
+        self.limits = limits
         self.resolver = Resolver(backend)
         self._catalogue: dict[str, CannedQuery] | None = None
         self._canned: dict[str, CannedQuery] = {}
@@ -339,11 +342,11 @@ class KnowledgeGraph:
         ``citation`` column gets its full ``reference``.
         """
         query, bindings = self._prepared(name, params)
-        answer = self.backend.select_values(query.text, bindings, self._make_iri, literal_value)
+        answer = self.backend.select_values(query.text, bindings, self._make_iri, literal_value, self.limits)
         if answer is not None:
             table = Table(answer[1], answer[0], query.name)
         else:
-            table = self._table(self.backend.run(query.text, bindings), query.name)
+            table = self._table(self.backend.run(query.text, bindings, self.limits), query.name)
         return self._explained(table)
 
     def _explained(self, table: Table) -> Table:
@@ -384,9 +387,20 @@ class KnowledgeGraph:
             self._claims = ClaimIndex(self)
         return self._claims
 
-    def sparql(self, text: str) -> Table | bool:
-        """Run any SPARQL query: a :class:`Table` for SELECT (and CONSTRUCT, as subject/predicate/object rows), a bool for ASK."""
-        solutions = self.backend.run(text)
+    def sparql(self, text: str, *, timeout: float | None = None, max_rows: int | None = None) -> Table | bool:
+        """Run any SPARQL query: a :class:`Table` for SELECT (and CONSTRUCT, as subject/predicate/object
+        rows), a bool for ASK. ``timeout`` (seconds) and ``max_rows`` replace the graph's
+        :attr:`limits` for this call; reaching either is a :class:`QueryLimitError`, never a
+        shorter answer."""
+        limits = self.limits
+        if timeout is not None or max_rows is not None:
+            from lmsgraph.limits import Limits
+
+            base = limits or Limits()
+            limits = Limits(
+                timeout if timeout is not None else base.timeout, max_rows if max_rows is not None else base.max_rows
+            )
+        solutions = self.backend.run(text, None, limits)
         if solutions.form == "ask":
             return bool(solutions.boolean)
         return self._table(solutions, None)
@@ -580,7 +594,8 @@ def connect(
     graph: Any = None,
     store: Any = None,
     named_graph: str | None = None,
-    timeout: float = 30.0,
+    timeout: float | None = None,
+    max_rows: int | None = None,
     user: str | None = None,
     password: str | None = None,
     auth: str = "digest",
@@ -591,15 +606,22 @@ def connect(
     - ``"oxigraph"`` (default): the bundled graph in a pyoxigraph store, or ``store``;
     - ``"rdflib"``: the bundled graph (or ``graph``) queried by rdflib;
     - ``"remote"``: the SPARQL 1.1 ``endpoint``, with the data in ``named_graph``, a
-      ``timeout`` in seconds for each whole answer, answers of at most ``max_answer_bytes``
-      (default 256 MB), and ``user``/``password`` with ``basic`` or ``digest`` ``auth``.
+      ``timeout`` in seconds for each whole answer (default 30), answers of at most
+      ``max_answer_bytes`` (default 256 MB), and ``user``/``password`` with ``basic`` or
+      ``digest`` ``auth``.
+
+    ``timeout`` and ``max_rows`` bound every canned query and :meth:`KnowledgeGraph.sparql`
+    call on any backend (on the local ones only when given): reaching either is a
+    :class:`~lmsgraph.errors.QueryLimitError`.
     """
     from lmsgraph.backends import OxigraphBackend, RdflibBackend, RemoteBackend
+    from lmsgraph.limits import Limits
 
+    limits = Limits(timeout, max_rows)
     if backend == "oxigraph":
-        return KnowledgeGraph(OxigraphBackend(store))
+        return KnowledgeGraph(OxigraphBackend(store), limits)
     if backend == "rdflib":
-        return KnowledgeGraph(RdflibBackend(graph))
+        return KnowledgeGraph(RdflibBackend(graph), limits)
     if backend == "remote":
         if not endpoint:
             raise UsageError("a remote backend needs an endpoint URL", field="endpoint")
@@ -607,12 +629,13 @@ def connect(
             RemoteBackend(
                 endpoint,
                 graph=named_graph,
-                timeout=timeout,
+                timeout=30.0 if timeout is None else timeout,
                 user=user,
                 password=password,
                 auth=auth,
                 max_bytes=max_answer_bytes,
-            )
+            ),
+            Limits(None, max_rows),
         )
     raise UsageError("backend must be oxigraph, rdflib or remote", field="backend", value=backend)
 

@@ -11,15 +11,26 @@ the outermost group (see :func:`bind_values`), never spliced into the query's ow
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from typing import Any, Protocol
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any, Protocol
 
 from lmsgraph.caching import bounded
 from lmsgraph.display import shown
 from lmsgraph.errors import EndpointError, QueryError, UsageError
+from lmsgraph.limits import within
 from lmsgraph.terms import Solutions, Term, from_oxigraph, from_rdflib, oxigraph_converter, plain_datatype
 
+if TYPE_CHECKING:
+    from lmsgraph.limits import Limits
+
 __all__ = ["Backend", "OxigraphBackend", "RdflibBackend", "RemoteBackend", "Solutions", "Term", "bind_values"]
+
+
+#: Makes an answer's value from an IRI; from a literal's lexical form and datatype.
+IriMaker = Callable[[str], Any]
+LiteralMaker = Callable[[str, str | None], Any]
+#: A SELECT answer as (variables, rows of values).
+Values = tuple[list[str], list[dict[str, Any]]]
 
 
 class Backend(Protocol):
@@ -27,13 +38,19 @@ class Backend(Protocol):
 
     name: str
 
-    def run(self, text: str, bindings: dict[str, Term] | None = None) -> Solutions:
-        """Run ``text`` with ``bindings`` (variable name -> term) bound; :class:`QueryError` if it cannot."""
+    def run(self, text: str, bindings: dict[str, Term] | None = None, limits: Limits | None = None) -> Solutions:
+        """Run ``text`` with ``bindings`` (variable name -> term) bound, within ``limits``;
+        :class:`QueryError` if it cannot, :class:`QueryLimitError` at a limit."""
         ...
 
     def select_values(
-        self, text: str, bindings: dict[str, Term], iri: Callable[[str], Any], literal: Callable[[str, str | None], Any]
-    ) -> tuple[list[str], list[dict[str, Any]]] | None:
+        self,
+        text: str,
+        bindings: dict[str, Term],
+        iri: IriMaker,
+        literal: LiteralMaker,
+        limits: Limits | None = None,
+    ) -> Values | None:
         """A SELECT answer as (variables, rows of values made by ``iri`` and ``literal``), for a
         backend that can make them faster than through :class:`Term`; None to use :meth:`run`."""
         ...
@@ -80,7 +97,12 @@ class OxigraphBackend:
         except (OSError, ValueError, RuntimeError) as exc:
             raise QueryError(f"the query failed: {exc}") from exc
 
-    def run(self, text: str, bindings: dict[str, Term] | None = None) -> Solutions:
+    def run(self, text: str, bindings: dict[str, Term] | None = None, limits: Limits | None = None) -> Solutions:
+        return within(limits, lambda rows: self._solutions(text, bindings, rows))
+
+    def _solutions(
+        self, text: str, bindings: dict[str, Term] | None, rows: Callable[[Any], Iterator[Any]]
+    ) -> Solutions:
         import pyoxigraph
 
         result = self._execute(text, bindings)
@@ -89,18 +111,33 @@ class OxigraphBackend:
         if isinstance(result, pyoxigraph.QuerySolutions):
             names = [v.value for v in result.variables]
             convert = oxigraph_converter()
-            return Solutions("select", names, [tuple(map(convert, solution)) for solution in result])
-        rows: list[tuple[Term | None, ...]] = [
-            (from_oxigraph(t.subject), from_oxigraph(t.predicate), from_oxigraph(t.object)) for t in result
+            return Solutions("select", names, [tuple(map(convert, solution)) for solution in rows(result)])
+        triples: list[tuple[Term | None, ...]] = [
+            (from_oxigraph(t.subject), from_oxigraph(t.predicate), from_oxigraph(t.object)) for t in rows(result)
         ]
-        return Solutions("graph", ["subject", "predicate", "object"], rows)
+        return Solutions("graph", ["subject", "predicate", "object"], triples)
 
     def select_values(
-        self, text: str, bindings: dict[str, Term], iri: Callable[[str], Any], literal: Callable[[str, str | None], Any]
-    ) -> tuple[list[str], list[dict[str, Any]]] | None:
+        self,
+        text: str,
+        bindings: dict[str, Term],
+        iri: IriMaker,
+        literal: LiteralMaker,
+        limits: Limits | None = None,
+    ) -> Values | None:
         """A SELECT answer as (variables, rows) with each term made by ``iri(value)`` or
         ``literal(lexical, datatype)`` directly, without :class:`Term` in between; None if the
         query is not a SELECT."""
+        return within(limits, lambda rows: self._values(text, bindings, iri, literal, rows))
+
+    def _values(
+        self,
+        text: str,
+        bindings: dict[str, Term],
+        iri: Callable[[str], Any],
+        literal: Callable[[str, str | None], Any],
+        rows: Callable[[Any], Iterator[Any]],
+    ) -> tuple[list[str], list[dict[str, Any]]] | None:
         import pyoxigraph
 
         result = self._execute(text, bindings)
@@ -108,8 +145,7 @@ class OxigraphBackend:
             return None
         convert = self._value_converter(iri, literal)
         names = [v.value for v in result.variables]
-        rows = [dict(zip(names, map(convert, solution), strict=True)) for solution in result]
-        return names, rows
+        return names, [dict(zip(names, map(convert, solution), strict=True)) for solution in rows(result)]
 
     def _value_converter(
         self, iri: Callable[[str], Any], literal: Callable[[str, str | None], Any]
@@ -138,7 +174,16 @@ class OxigraphBackend:
 # --- rdflib -----------------------------------------------------------------------------
 
 
-class RdflibBackend:
+class _AnswersThroughRun:
+    """For a backend whose answers all go through ``run``."""
+
+    def select_values(
+        self, text: str, bindings: dict[str, Term], iri: IriMaker, literal: LiteralMaker, limits: Limits | None = None
+    ) -> None:
+        return None
+
+
+class RdflibBackend(_AnswersThroughRun):
     """An rdflib graph queried with rdflib's own SPARQL engine (fine for small graphs)."""
 
     name = "rdflib"
@@ -158,25 +203,28 @@ class RdflibBackend:
             return URIRef(term.value)
         return Literal(term.value, lang=term.lang, datatype=term.datatype if not term.lang else None)
 
-    def select_values(
-        self, text: str, bindings: dict[str, Term], iri: Callable[[str], Any], literal: Callable[[str, str | None], Any]
-    ) -> None:
-        """rdflib's answers go through :meth:`run`."""
-        return None
-
-    def run(self, text: str, bindings: dict[str, Term] | None = None) -> Solutions:
+    def run(self, text: str, bindings: dict[str, Term] | None = None, limits: Limits | None = None) -> Solutions:
         refuse_service(text)
+        return within(limits, lambda rows: self._solutions(text, bindings, rows))
+
+    def _solutions(
+        self, text: str, bindings: dict[str, Term] | None, rows: Callable[[Any], Iterator[Any]]
+    ) -> Solutions:
+        from lmsgraph.errors import QueryLimitError
+
         try:
             result = self.graph.query(text, initBindings={k: self._native(v) for k, v in (bindings or {}).items()})
+            if result.type == "ASK":
+                return Solutions("ask", [], [], bool(result.askAnswer))
+            if result.type == "SELECT":
+                names = [str(v) for v in result.vars]
+                return Solutions("select", names, [tuple(from_rdflib(t) for t in row) for row in rows(result)])
+            triples = [tuple(from_rdflib(t) for t in triple) for triple in rows(result)]
+            return Solutions("graph", ["subject", "predicate", "object"], triples)
+        except QueryLimitError:
+            raise
         except Exception as exc:  # pyparsing and rdflib raise many types for bad queries
             raise QueryError(f"SPARQL syntax error or failure: {_first_line(exc)}") from exc
-        if result.type == "ASK":
-            return Solutions("ask", [], [], bool(result.askAnswer))
-        if result.type == "SELECT":
-            names = [str(v) for v in result.vars]
-            return Solutions("select", names, [tuple(from_rdflib(t) for t in row) for row in result])
-        rows = [tuple(from_rdflib(t) for t in triple) for triple in result]
-        return Solutions("graph", ["subject", "predicate", "object"], rows)
 
 
 # --- remote endpoint --------------------------------------------------------------------
@@ -261,7 +309,7 @@ def query_form(text: str) -> str:
     return found.group(1).upper()
 
 
-class RemoteBackend:
+class RemoteBackend(_AnswersThroughRun):
     """A SPARQL 1.1 endpoint (the SPARQL protocol: POST, URL-encoded), distrusted.
 
     ``graph`` names the graph holding lmsgraph on the server; it is sent as the default graph
@@ -300,16 +348,19 @@ class RemoteBackend:
         self.endpoint, self.graph, self.timeout = endpoint, graph or None, timeout
         self._graph_checked = self.graph is None
 
-    def select_values(
-        self, text: str, bindings: dict[str, Term], iri: Callable[[str], Any], literal: Callable[[str, str | None], Any]
-    ) -> None:
-        """A remote endpoint's answers go through :meth:`run`."""
-        return None
-
-    def run(self, text: str, bindings: dict[str, Term] | None = None) -> Solutions:
+    def run(self, text: str, bindings: dict[str, Term] | None = None, limits: Limits | None = None) -> Solutions:
+        """The endpoint's answer; ``limits.max_rows`` is checked on it (the client's timeout is
+        the deadline; a ``limits.timeout`` shorter than it is not kept)."""
         if not self._graph_checked:
             self._check_graph()
-        return self._ask(bind_values(text, bindings or {}), default_graph=True)
+        solutions = self._ask(bind_values(text, bindings or {}), default_graph=True)
+        if limits is not None and limits.max_rows is not None and len(solutions.rows) > limits.max_rows:
+            from lmsgraph.errors import QueryLimitError
+
+            raise QueryLimitError(
+                f"{self.endpoint} answered with {len(solutions.rows):,} rows, more than {limits.max_rows:,} (--max-rows)"
+            )
+        return solutions
 
     def _check_graph(self) -> None:
         """An error if the named graph holds no triple: a wrong name would look like "no data"."""

@@ -9,7 +9,8 @@ catch either, and each name ends in ``Error``:
 - :class:`UsageError` (``ValueError``): an argument or setting is not one lmsgraph accepts (an
   unknown format, engine or authentication scheme); the data is not at fault.
 - :class:`QueryError` (``ValueError``): a query cannot run as written; :class:`EndpointError`
-  (also ``OSError``) a SPARQL endpoint failed, refused or could not be reached.
+  (also ``OSError``) a SPARQL endpoint failed, refused or could not be reached;
+  :class:`QueryLimitError` a query reached its time or row limit.
 - :class:`PushError` (``OSError``): a graph store refused the graph or could not be reached.
 - :class:`UnsupportedError` (``NotImplementedError``): the compiled SHACL engine cannot give
   the exact report; :class:`RewrittenError` because of how Oxigraph stores a literal.
@@ -108,6 +109,14 @@ class QueryError(LmsgraphError, ValueError):
 
 class EndpointError(QueryError, OSError):
     """A SPARQL endpoint failed, refused the query or the credentials, or could not be reached."""
+
+
+class QueryLimitError(QueryError):
+    """A local query reached its time or row limit (``--timeout``, ``--max-rows``)."""
+
+
+class QueryCancelledError(QueryLimitError):
+    """Inside a query's worker thread: its caller stopped waiting (a limit, or Ctrl-C)."""
 
 
 class PushError(LmsgraphError, OSError):

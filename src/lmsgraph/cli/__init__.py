@@ -10,6 +10,7 @@ from lmsgraph import __version__
 from lmsgraph.errors import LmsgraphError
 
 EXIT_OK, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report a command stopped by Ctrl-C
 
 
 class CheckFailed(click.ClickException):
@@ -54,7 +55,8 @@ class LazyGroup(click.Group):
 def cli() -> None:
     """lmsgraph: a cited knowledge graph of leiomyosarcoma and its variants.
 
-    Exit codes: 0 success, 1 a check failed, 2 an error (bad input, missing tool).
+    Exit codes: 0 success, 1 a check failed, 2 an error (bad input, missing tool, a limit
+    reached), 130 interrupted (Ctrl-C).
     """
 
 
@@ -87,9 +89,11 @@ def main(argv: list[str] | None = None) -> int:
         cli.main(args=argv, prog_name="lmsgraph", standalone_mode=False)
     except click.exceptions.Exit as exc:
         return exc.exit_code
-    except click.Abort:
-        click.echo("lmsgraph: aborted", err=True)
-        return EXIT_ERROR
+    except (click.Abort, KeyboardInterrupt):
+        # click turns Ctrl-C into Abort; a query still running on its worker thread is left to die
+        # with the process.
+        click.echo("lmsgraph: interrupted", err=True)
+        return EXIT_INTERRUPTED
     except click.ClickException as exc:
         exc.show()
         return exc.exit_code

@@ -41,7 +41,14 @@ def backend_options(fn):
         click.option("--user", help="User name for the endpoint."),
         click.option("--password", envvar="LMSGRAPH_PASSWORD", help="Password (or set LMSGRAPH_PASSWORD)."),
         click.option("--auth", type=click.Choice(("digest", "basic")), default="digest", show_default=True),
-        _positive("--timeout", 30.0, "Seconds the endpoint has for its whole answer."),
+        _positive("--timeout", 30.0, "Seconds the query has for its whole answer, on any backend."),
+        click.option(
+            "--max-rows",
+            type=click.IntRange(min=0),
+            default=1_000_000,
+            show_default=True,
+            help="The most rows an answer may have; a larger one is an error, never cut short.",
+        ),
         _positive("--max-answer-mb", 256.0, "The largest answer read from the endpoint, in MB."),
         click.option(
             "--data",
@@ -56,7 +63,7 @@ def backend_options(fn):
     return fn
 
 
-def open_graph(backend, endpoint, named_graph, user, password, auth, timeout, max_answer_mb, data_files):
+def open_graph(backend, endpoint, named_graph, user, password, auth, timeout, max_rows, max_answer_mb, data_files):
     """A :class:`lmsgraph.api.KnowledgeGraph` for the backend options."""
     from lmsgraph.api import connect
     from lmsgraph.errors import UsageError
@@ -74,6 +81,7 @@ def open_graph(backend, endpoint, named_graph, user, password, auth, timeout, ma
             endpoint=endpoint,
             named_graph=named_graph,
             timeout=timeout,
+            max_rows=max_rows,
             user=user,
             password=password,
             auth=auth,
@@ -86,13 +94,13 @@ def open_graph(backend, endpoint, named_graph, user, password, auth, timeout, ma
         graph = lmsgraph.load()
         for path in data_files:
             parse_data_file(graph, _existing(path))
-        return connect("rdflib", graph=graph)
+        return connect("rdflib", graph=graph, timeout=timeout, max_rows=max_rows)
     from lmsgraph.inputs import add_files
     from lmsgraph.store import bundled_store
 
     store = bundled_store()
     add_files(store, [_existing(p) for p in data_files])
-    return connect("oxigraph", store=store)
+    return connect("oxigraph", store=store, timeout=timeout, max_rows=max_rows)
 
 
 def _existing(path: Path) -> Path:
