@@ -78,22 +78,40 @@ class Client:
         self.url, self.parts = url, parts
         self.user, self.password, self.auth = user, password, auth
         self.timeout, self.max_bytes, self.error = timeout, max_bytes, error
+        self._challenge: str | None = None
+        self._digester: urllib.request.HTTPDigestAuthHandler | None = None
 
     def request(self, method: str, url: str, body: bytes | None, headers: dict[str, str]) -> Answer:
         """Send one request to ``url`` (this client's URL, or one with another query string) and
-        read the whole answer. A 401 with credentials at hand is answered once with them."""
+        read the whole answer.
+
+        With digest authentication the server's challenge is fetched first by a request without
+        a body and then answered with every request: a server that refuses a large body half-way
+        with 401 and closes the connection would otherwise break the upload ("broken pipe").
+        A stale challenge is fetched again once."""
         deadline = time.monotonic() + self.timeout
         headers = dict(headers)
+        digest = self.user is not None and self.auth == "digest"
         if self.user is not None and self.auth == "basic":
             token = base64.b64encode(f"{self.user}:{self.password or ''}".encode()).decode("ascii")
             headers["Authorization"] = f"Basic {token}"
-        answer = self._exchange(method, url, body, headers, deadline)
-        if answer.status == 401 and self.user is not None and self.auth == "digest":
-            challenge = answer.headers.get("www-authenticate", "")
-            authorization = self._digest(method, url, body, challenge)
-            if authorization is not None:
-                headers["Authorization"] = authorization
-                answer = self._exchange(method, url, body, headers, deadline)
+        answer = None
+        for _ in range(2):
+            if digest:
+                if self._challenge is None:
+                    probe = self._exchange("GET", url, None, {}, deadline)
+                    self._challenge = probe.headers.get("www-authenticate", "") if probe.status == 401 else ""
+                authorization = self._digest(method, url, body, self._challenge)
+                if authorization is not None:
+                    headers["Authorization"] = authorization
+            answer = self._exchange(method, url, body, headers, deadline)
+            if not (digest and answer.status == 401):
+                break
+            fresh = answer.headers.get("www-authenticate", "")
+            if not fresh or fresh == self._challenge:
+                break
+            self._challenge, self._digester = fresh, None
+        assert answer is not None
         if 300 <= answer.status < 400:
             target = answer.headers.get("location", "another address")
             raise self.error(
@@ -102,7 +120,9 @@ class Client:
             )
         if answer.status == 401:
             raise self.error(
-                f"{self.url} refused the credentials" if self.user is not None else f"{self.url} asks for credentials"
+                f"{self.url} refused the credentials (401)"
+                if self.user is not None
+                else f"{self.url} asks for credentials (401)"
             )
         return answer
 
@@ -110,11 +130,12 @@ class Client:
         scheme, _, params = challenge.partition(" ")
         if scheme.lower() != "digest" or self.user is None:
             return None
-        passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
-        passwords.add_password(None, url, self.user, self.password or "")
-        handler = urllib.request.HTTPDigestAuthHandler(passwords)
+        if self._digester is None:  # one per challenge: it counts the requests made with its nonce
+            passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+            passwords.add_password(None, self.url, self.user, self.password or "")
+            self._digester = urllib.request.HTTPDigestAuthHandler(passwords)
         fields = urllib.request.parse_keqv_list([p for p in urllib.request.parse_http_list(params) if p])
-        value = handler.get_authorization(urllib.request.Request(url, data=body, method=method), fields)
+        value = self._digester.get_authorization(urllib.request.Request(url, data=body, method=method), fields)
         return f"Digest {value}" if value else None
 
     def _exchange(self, method: str, url: str, body: bytes | None, headers: dict[str, str], deadline: float) -> Answer:

@@ -90,6 +90,13 @@ class Virtuoso:
             self.process.wait()
 
 
+def restart(folder: Path, timeout: float = 90.0) -> Virtuoso:
+    """Start a server again on the database in ``folder`` (after a kill: the lock file it left is
+    removed, and the server recovers from its transaction log)."""
+    (folder / "virtuoso.lck").unlink(missing_ok=True)
+    return start(folder, timeout)
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -265,34 +265,72 @@ def entity(name: str, fmt: str, **backend) -> None:
     metavar="IRI",
     help="The named graph to write.",
 )
-@click.option("--append", is_flag=True, help="Add to the graph (POST) instead of replacing it (PUT).")
+@click.option("--append", is_flag=True, help="Add to the graph instead of replacing it.")
+@click.option(
+    "--endpoint",
+    metavar="URL",
+    help="The store's SPARQL endpoint (default: found from STORE for Virtuoso's /sparql-graph-crud-auth).",
+)
 @click.option("--user", help="User name for the store.")
 @click.option("--password", envvar="LMSGRAPH_PASSWORD", help="Password (or set LMSGRAPH_PASSWORD).")
 @click.option("--auth", type=click.Choice(("digest", "basic")), default="digest", show_default=True)
-@click.option("--timeout", type=float, default=60.0, show_default=True)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=60.0,
+    show_default=True,
+    help="Seconds for each request.",
+)
 @click.option(
     "--file",
     "data_file",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Send this Turtle file instead of the bundled graph.",
+    help="Send this Turtle or N-Triples file instead of the bundled graph.",
 )
 def push(
-    store_url: str, graph_iri: str, append: bool, user, password, auth: str, timeout: float, data_file: Path | None
+    store_url: str,
+    graph_iri: str,
+    append: bool,
+    endpoint: str | None,
+    user,
+    password,
+    auth: str,
+    timeout: float,
+    data_file: Path | None,
 ) -> None:
-    """Send the bundled graph to a SPARQL 1.1 Graph Store (e.g. Virtuoso's /sparql-graph-crud-auth).
+    """Send the bundled graph to a named graph of a SPARQL 1.1 store, atomically.
+
+    The graph goes to a staging graph through the Graph Store Protocol at STORE (e.g.
+    Virtuoso's /sparql-graph-crud-auth), in chunks; its size is read back; then one SPARQL
+    Update replaces (or adds to) the target, whose size is read back too. The target is the
+    old graph or the new one at every moment.
 
     \b
     Example:
       lmsgraph push http://localhost:8890/sparql-graph-crud-auth --user dba --password dba
     """
+    import sys
+
     from lmsgraph.push import push as send
 
     data = data_file.read_bytes() if data_file else None
+    content_type = "application/n-triples" if data_file and data_file.suffix.lower() == ".nt" else "text/turtle"
     result = send(
-        store_url, data, graph=graph_iri, replace=not append, user=user, password=password, auth=auth, timeout=timeout
+        store_url,
+        data,
+        graph=graph_iri,
+        replace=not append,
+        user=user,
+        password=password,
+        auth=auth,
+        timeout=timeout,
+        endpoint=endpoint,
+        content_type=content_type,
+        progress=(lambda m: click.echo(f"lmsgraph: {m}", err=True)) if sys.stderr.isatty() else None,
     )
     verb = "added to" if append else "replaced"
     click.echo(
-        f"{result.bytes_sent} bytes of Turtle {verb} graph <{result.graph}> at {store_url} (HTTP {result.status})",
+        f"{result.bytes_sent} bytes of N-Triples in {result.chunks} part(s) {verb} graph <{result.graph}> "
+        f"at {store_url}; it holds {result.triples:,} triples",
         err=True,
     )
