@@ -14,7 +14,7 @@ from support import virtuoso as server
 from support.misbehaving import MisbehavingServer
 
 import lmsgraph
-from lmsgraph.errors import LmsgraphError, PushError, UsageError
+from lmsgraph.errors import EndpointError, LmsgraphError, PushError, UsageError
 from lmsgraph.push import chunks, ntriples_lines, push
 
 pytestmark = pytest.mark.virtuoso
@@ -180,3 +180,16 @@ def _push_into(running, data, outcome):
         )
     except LmsgraphError as exc:
         outcome.append(exc)
+
+
+def test_an_answer_virtuoso_cuts_at_its_row_limit_is_an_error(tmp_path):
+    """Virtuoso gives at most ResultSetMaxRows rows and says so only in a header."""
+    running = server.start(tmp_path / "db", max_rows=10)
+    try:
+        push(running.graph_store, graph_bytes(100, "rows"), graph=TARGET, user=server.USER, password=server.PASSWORD)
+        kg = lmsgraph.connect("remote", endpoint=running.sparql, named_graph=TARGET)
+        with pytest.raises(EndpointError, match=r"cut the answer at '10' rows \(its own row limit\)"):
+            kg.sparql("SELECT ?s WHERE { ?s ?p ?o }")
+        assert len(kg.sparql("SELECT ?s WHERE { ?s ?p ?o } LIMIT 9")) == 9  # at the limit, it cannot tell
+    finally:
+        running.stop()

@@ -248,7 +248,13 @@ def _update(client, text: str) -> int:
         "POST", client.url, body, {"Content-Type": "application/x-www-form-urlencoded", "Accept": "*/*"}
     )
     if answer.status not in (200, 204):
-        raise PushError(f"{client.url} answered {answer.status} to {text.split()[0]}: {answer.text_excerpt()}")
+        hint = ""
+        if b"SR325" in answer.body:
+            hint = (
+                " (the change is one transaction, larger than Virtuoso allows: raise TransactionAfterImageLimit "
+                "in the [Parameters] of virtuoso.ini above the graph's size)"
+            )
+        raise PushError(f"{client.url} answered {answer.status} to {text.split()[0]}: {answer.text_excerpt()}{hint}")
     return answer.status
 
 
@@ -264,9 +270,11 @@ def _count(client, graph: str, extra: str = "") -> int:
         body,
         {"Content-Type": "application/x-www-form-urlencoded", "Accept": "application/sparql-results+json"},
     )
+    if answer.status != 200:
+        raise PushError(
+            f"{client.url} answered {answer.status} when asked the size of <{graph}>: {answer.text_excerpt()}"
+        )
     try:
-        if answer.status != 200:
-            raise ValueError(f"status {answer.status}")
         rows = json.loads(answer.body)["results"]["bindings"]
         return int(rows[0]["n"]["value"]) if rows else 0
     except (ValueError, KeyError, IndexError, TypeError) as exc:

@@ -40,6 +40,8 @@ NumberOfBuffers = 20000
 MaxDirtyBuffers = 15000
 DirsAllowed = ., {dir}
 CheckpointInterval = 0
+; A push replaces a graph in one transaction; let one hold a 128 MB graph (the default is 50 MB).
+TransactionAfterImageLimit = 1500000000
 
 [HTTPServer]
 ServerPort = 127.0.0.1:{http_port}
@@ -48,7 +50,7 @@ MaxClientConnections = 4
 ServerThreads = 4
 
 [SPARQL]
-ResultSetMaxRows = 1000000
+ResultSetMaxRows = {max_rows}
 MaxQueryExecutionTime = 120
 """
 
@@ -107,8 +109,9 @@ def executable() -> str | None:
     return shutil.which("virtuoso-t")
 
 
-def start(folder: Path, timeout: float = 90.0) -> Virtuoso:
-    """Start a server with an empty database in ``folder`` and wait until /sparql answers."""
+def start(folder: Path, timeout: float = 90.0, max_rows: int = 1_000_000) -> Virtuoso:
+    """Start a server with an empty database in ``folder`` and wait until /sparql answers;
+    ``max_rows`` is the most rows it gives in one answer (its ResultSetMaxRows)."""
     binary = executable()
     if binary is None:
         raise RuntimeError(
@@ -117,7 +120,7 @@ def start(folder: Path, timeout: float = 90.0) -> Virtuoso:
     folder.mkdir(parents=True, exist_ok=True)
     http_port, sql_port = free_port(), free_port()
     ini = folder / "virtuoso.ini"
-    ini.write_text(INI.format(dir=folder, sql_port=sql_port, http_port=http_port))
+    ini.write_text(INI.format(dir=folder, sql_port=sql_port, http_port=http_port, max_rows=max_rows))
     process = subprocess.Popen(
         [binary, "+foreground", "+configfile", str(ini)],
         cwd=folder,
