@@ -7,8 +7,7 @@
 2. Sizes: graphs of 1, 4, 32 and 128 MB of N-Triples are pushed --repeat times each (replacing
    the previous one); every push must succeed and read back the size sent. Beside each, the
    baseline: the same bytes sent as one Graph Store PUT into an empty graph (one request, no
-   staging graph, no sizes read back: the least a load can cost; a PUT that replaces a graph
-   is much slower on Virtuoso 7, which deletes the old triples one by one), timed in the same run.
+   staging graph, no sizes read back: the least a load can cost), timed in the same run.
 
 Needs Virtuoso (Debian's virtuoso-opensource-7-bin, installed by ``python3 run.py test``).
 
