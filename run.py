@@ -95,12 +95,21 @@ def ensure_venv() -> None:
 
 
 def install(extras: str) -> None:
+    # Editable: an edit to the code, the ontology, the shapes or the queries is seen at once, so
+    # pip runs again only when what it reads changed: pyproject.toml, or the extras asked for.
+    import hashlib
+
+    stamp = VENV / f".lmsgraph-installed{extras.replace('[', '-').replace(']', '')}"
+    wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + extras.encode()).hexdigest()
+    if stamp.exists() and stamp.read_text() == wanted:
+        step(f"lmsgraph{extras} already installed in {VENV} (pyproject.toml unchanged)")
+        return
     step(f"installing lmsgraph{extras} into {VENV}")
-    # Editable: an edit to the code, the ontology, the shapes or the queries is seen at once.
     run(
         [str(BIN / "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-e", f".{extras}"],
         cwd=ROOT,
     )
+    stamp.write_text(wanted)
 
 
 def main(argv: list[str]) -> int:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 from rdflib import Graph
 
@@ -71,3 +73,18 @@ def test_profile_checker_rejects_a_non_dl_graph():
     report = check_dl_profile(broken)
     assert not report.in_profile
     assert any("gYear" in v for v in report.violations)
+
+
+@pytest.mark.java
+def test_the_profile_checker_is_compiled_once_per_content(tmp_path, monkeypatch):
+    if shutil.which("javac") is None:
+        pytest.skip("needs javac (Debian's default-jdk-headless), not installed here")
+    from lmsgraph.owl import _java, owlapi_classpath, profile_checker_command
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    first = profile_checker_command(_java(), owlapi_classpath())
+    compiled = list((tmp_path / "lmsgraph" / "java").glob("*/DlProfileCheck.class"))
+    assert len(compiled) == 1 and first[-1] == "DlProfileCheck"
+    made = compiled[0].stat().st_mtime_ns
+    assert profile_checker_command(_java(), owlapi_classpath()) == first
+    assert compiled[0].stat().st_mtime_ns == made  # reused, not compiled again

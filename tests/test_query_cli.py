@@ -180,3 +180,28 @@ def test_entity_json_carries_every_qualifier_and_the_evidence(capsys):
         numbers[n] in cited | {"lmsg:source-radiopaedia-inflammatory-leiomyosarcoma"}
         for n in first["evidence"]["citation_numbers"]
     )
+
+
+def test_each_command_s_summary_is_the_first_sentence_of_its_help():
+    import importlib
+
+    from lmsgraph.cli import COMMANDS, cli
+
+    for name, (module, summary) in COMMANDS.items():
+        importlib.import_module(f"lmsgraph.cli.{module}")
+        first = " ".join(cli.commands[name].help.split("\n\n")[0].split())
+        assert first.startswith(summary), f"{name}: {summary!r} is not how its help begins: {first!r}"
+        assert summary.endswith("."), name
+
+
+def test_help_imports_no_command():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from lmsgraph.cli import main; main(['--help']); "
+        "print(sorted(m for m in sys.modules if m.startswith('lmsgraph.cli.')), file=sys.stderr)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0 and "push      Send the bundled graph" in done.stdout, done.stdout
+    assert done.stderr.strip() == "[]", done.stderr

@@ -17,12 +17,20 @@ from rdflib.plugins.serializers.turtle import TurtleSerializer
 from lmsgraph.namespaces import bind_prefixes
 
 
+class CanonicalGraph(Graph):
+    """A graph made by :func:`canonical_copy`; it is read, never changed."""
+
+
 def canonical_copy(graph: Graph) -> Graph:
     """A copy of ``graph`` with content-derived blank node labels and triples stored in sorted order.
 
-    Serialisers that walk the store then see the same order in every process.
+    Serialisers that walk the store then see the same order in every process. A graph that is
+    already such a copy is returned as it is, so the main job relabels the graph once (rdflib's
+    canonicalisation is most of the time of an export) and every export and check reuses it.
     """
-    canonical = Graph()
+    if isinstance(graph, CanonicalGraph):
+        return graph
+    canonical = CanonicalGraph()
     bind_prefixes(canonical)
     for triple in sorted(to_canonical_graph(graph)):
         canonical.add(triple)

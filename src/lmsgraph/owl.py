@@ -77,6 +77,46 @@ def owlapi_classpath() -> str:
     return os.pathsep.join(jars)
 
 
+def _cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "lmsgraph"
+
+
+def profile_checker_command(java: str, classpath: str) -> list[str]:
+    """The command that runs the profile checker: its compiled class when ``javac`` is at hand,
+    compiled once per content of the source and class path and kept in the user's cache
+    (``~/.cache/lmsgraph/java/<hash>``); otherwise Java's launch of the source file, which
+    compiles it on every run (about 2.5 s)."""
+    import hashlib
+
+    javac = shutil.which("javac")
+    if javac is None:
+        return [java, "-cp", classpath, str(PROFILE_CHECKER)]
+    key = hashlib.sha256(PROFILE_CHECKER.read_bytes() + classpath.encode()).hexdigest()[:16]
+    folder = _cache_dir() / "java" / key
+    if not (folder / "DlProfileCheck.class").exists():
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{key}.", dir=folder.parent))
+        try:
+            done = subprocess.run(
+                [javac, "-nowarn", "-cp", classpath, "-d", str(staging), str(PROFILE_CHECKER)],
+                capture_output=True,
+                text=True,
+                timeout=300,
+                check=False,
+            )
+            if done.returncode != 0:
+                detail = (done.stderr.strip().splitlines() or ["no output"])[0]
+                raise ReasonerError(f"the OWL 2 DL profile checker does not compile: {detail}")
+            try:
+                staging.rename(folder)  # atomic: a concurrent run that got there first wins
+            except OSError:
+                pass
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+    return [java, "-cp", os.pathsep.join([str(folder), classpath]), "DlProfileCheck"]
+
+
 def _write_rdfxml(graph: Graph, folder: Path) -> Path:
     path = folder / "lmsgraph.owl"
     from lmsgraph.export import serialize_rdfxml
@@ -89,11 +129,12 @@ def check_dl_profile(graph: Graph, *, timeout: float = 300) -> ProfileReport:
     """Check ``graph`` against the OWL 2 DL profile with the OWL API's profile checker."""
     java = _java()
     classpath = owlapi_classpath()
+    command = profile_checker_command(java, classpath)
     with tempfile.TemporaryDirectory(prefix="lmsgraph-owl-") as tmp:
         owl_file = _write_rdfxml(graph, Path(tmp))
         try:
             proc = subprocess.run(
-                [java, "-cp", classpath, str(PROFILE_CHECKER), str(owl_file)],
+                [*command, str(owl_file)],
                 capture_output=True,
                 text=True,
                 timeout=timeout,

@@ -19,21 +19,29 @@ class CheckFailed(click.ClickException):
     exit_code = EXIT_FAILED
 
 
-# Where each command is defined; a module is imported only when its command runs (or for --help),
-# so a query does not pay for the build and validation commands' imports.
-COMMAND_MODULES = {
-    "build": "build",
-    "export": "build",
-    "reason": "build",
-    "format": "build",
-    "info": "info",
-    "validate": "validate",
-    "queries": "query",
-    "query": "query",
-    "sparql": "query",
-    "entity": "query",
-    "push": "query",
+# Where each command is defined, and what it does (the first sentence of its help, which a test
+# keeps equal): a module is imported only when its command runs or shows its own help, so a
+# query does not pay for the other commands' imports, nor `lmsgraph --help` for any.
+COMMANDS = {
+    "build": ("build", "Load the graph, check it, print a summary and example answers, and write every export."),
+    "export": ("build", "Export the whole graph (deterministic bytes for the same graph)."),
+    "reason": ("build", "Check the graph against the OWL 2 DL profile and run HermiT."),
+    "format": ("build", "Rewrite curated Turtle files in canonical form (default: ./ontology/*.ttl)."),
+    "info": ("info", "Print the version and the counts of entities, claims, citations, mappings and case records."),
+    "validate": (
+        "validate",
+        "Validate FILES (Turtle, N-Triples, JSON-LD, CSV case records, SSSOM), or the bundled graph.",
+    ),
+    "queries": ("query", "List the canned queries: name, parameters (with an example) and what each answers."),
+    "query": ("query", "Run the canned query NAME with its parameters (--PARAM VALUE)."),
+    "sparql": ("query", "Run the SPARQL query in FILE (or - for standard input): SELECT, ASK or CONSTRUCT."),
+    "entity": (
+        "query",
+        "Print the profile of the entity NAME (label, synonym, CURIE, external code or IRI) with its citations.",
+    ),
+    "push": ("query", "Send the bundled graph to a named graph of a SPARQL 1.1 store, atomically."),
 }
+COMMAND_MODULES = {name: module for name, (module, _) in COMMANDS.items()}
 
 
 class LazyGroup(click.Group):
@@ -48,6 +56,19 @@ class LazyGroup(click.Group):
 
     def list_commands(self, ctx):
         return sorted(set(self.commands) | set(COMMAND_MODULES))
+
+    def format_commands(self, ctx, formatter):
+        """The command list of ``--help``, from :data:`COMMANDS` without importing the commands."""
+        names = self.list_commands(ctx)
+        limit = formatter.width - 6 - max(map(len, names))
+        rows = []
+        for name in names:
+            summary = COMMANDS[name][1] if name in COMMANDS else self.commands[name].get_short_help_str(limit)
+            if len(summary) > limit:
+                summary = summary[: max(limit - 3, 1)].rsplit(" ", 1)[0].rstrip(",;:") + "..."
+            rows.append((name, summary))
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
