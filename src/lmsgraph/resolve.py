@@ -49,9 +49,14 @@ PREFIX_ALIASES = {
 }
 
 INDEX_QUERY = (
-    sparql_prefixes("rdfs", "oboInOwl", "lmsg")
+    sparql_prefixes("rdfs", "oboInOwl", "lmsg", "owl")
     + """
-SELECT ?term ?name ?how WHERE {
+# Terms are what the ontology declares; starting from the declarations keeps case records (a
+# registry's million of them, labelled or not) out of the scan, so the first lookup costs the
+# same whatever data is loaded beside the graph.
+SELECT DISTINCT ?term ?name ?how WHERE {
+  VALUES ?kind { owl:Class owl:NamedIndividual owl:ObjectProperty owl:DatatypeProperty owl:AnnotationProperty }
+  ?term a ?kind .
   { ?term rdfs:label ?name . BIND ("label" AS ?how) }
   UNION { ?term oboInOwl:hasExactSynonym ?name . BIND ("synonym" AS ?how) }
   UNION { ?term oboInOwl:hasRelatedSynonym ?name . BIND ("related synonym" AS ?how) }
