@@ -99,13 +99,18 @@ def emit(text: str, fmt: str) -> None:
     click.echo(text, nl=False, color=True)  # click would otherwise strip escape sequences from the data
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run the command line; map lmsgraph's errors to exit code 2 with a one-line message."""
+def quiet_rdflib_literals() -> None:
+    """rdflib logs a traceback for every ill-typed literal it reads (2021-02-30 as xsd:date);
+    validation reports those literals as violations, so a command that reads the user's data
+    with rdflib keeps that log quiet. (Not done for every command: logging's import would slow
+    a plain query's start.)"""
     import logging
 
-    # rdflib logs a traceback for every ill-typed literal it reads (2021-02-30 as xsd:date);
-    # validation reports those literals as violations, so the command line keeps the log quiet.
     logging.getLogger("rdflib.term").setLevel(logging.ERROR)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; map lmsgraph's errors to exit code 2 with a one-line message."""
     try:
         cli.main(args=argv, prog_name="lmsgraph", standalone_mode=False)
     except click.exceptions.Exit as exc:

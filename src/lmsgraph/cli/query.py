@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from lmsgraph.cli import cli, emit
+from lmsgraph.cli import cli, emit, quiet_rdflib_literals
 from lmsgraph.display import shown
 from lmsgraph.prefixes import LMSG_NS
 
@@ -71,6 +71,8 @@ def open_graph(backend, endpoint, named_graph, user, password, auth, timeout, ma
     if endpoint and backend not in (None, "remote"):
         raise UsageError(f"--endpoint needs --backend remote, not {backend}", field="backend", value=backend)
     backend = backend or ("remote" if endpoint else "oxigraph")
+    if data_files or backend == "rdflib":
+        quiet_rdflib_literals()
     if backend == "remote":
         if data_files:
             raise UsageError(

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from lmsgraph.cli import CheckFailed, cli, emit
+from lmsgraph.cli import CheckFailed, cli, emit, quiet_rdflib_literals
 
 FORMATS = ("text", "json", "ttl")
 
@@ -70,6 +70,7 @@ def validate(
     from lmsgraph.canonical import write_atomic
     from lmsgraph.validation import validate as run
 
+    quiet_rdflib_literals()
     if progress is None:
         progress = sys.stderr.isatty()
     report = run(
