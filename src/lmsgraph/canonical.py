@@ -6,15 +6,21 @@ diff shows only real changes and the same graph always serialises to the same by
 
 from __future__ import annotations
 
-import os
-import tempfile
-from pathlib import Path
-
 from rdflib import OWL, RDFS, Graph
 from rdflib.compare import to_canonical_graph
 from rdflib.plugins.serializers.turtle import TurtleSerializer
 
+from lmsgraph.files import write_atomic
 from lmsgraph.namespaces import bind_prefixes
+
+__all__ = [
+    "CanonicalGraph",
+    "canonical_copy",
+    "canonical_ntriples",
+    "canonical_turtle",
+    "sorted_turtle",
+    "write_atomic",
+]
 
 
 class CanonicalGraph(Graph):
@@ -85,30 +91,3 @@ def canonical_ntriples(graph: Graph) -> bytes:
         raise DataError(
             f"the graph holds text that is not Unicode (a lone surrogate): {exc.object[exc.start - 20 : exc.end + 20]!a}"
         ) from exc
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file in the same folder, then rename.
-
-    A failure leaves the previous file, or no file, never half a file.
-    """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        # mkstemp makes the file private (0600); give it the mode any new file would get.
-        os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask

@@ -77,11 +77,6 @@ def owlapi_classpath() -> str:
     return os.pathsep.join(jars)
 
 
-def _cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "lmsgraph"
-
-
 def profile_checker_command(java: str, classpath: str) -> list[str]:
     """The command that runs the profile checker: its compiled class when ``javac`` is at hand,
     compiled once per content of the source and class path and kept in the user's cache
@@ -93,7 +88,9 @@ def profile_checker_command(java: str, classpath: str) -> list[str]:
     if javac is None:
         return [java, "-cp", classpath, str(PROFILE_CHECKER)]
     key = hashlib.sha256(PROFILE_CHECKER.read_bytes() + classpath.encode()).hexdigest()[:16]
-    folder = _cache_dir() / "java" / key
+    from lmsgraph.resources import user_cache
+
+    folder = user_cache() / "java" / key
     if not (folder / "DlProfileCheck.class").exists():
         folder.parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=f".{key}.", dir=folder.parent))

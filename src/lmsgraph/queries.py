@@ -13,7 +13,7 @@ from pathlib import Path
 
 from lmsgraph.display import shown
 from lmsgraph.errors import DataError, UsageError
-from lmsgraph.headers import read_yaml_header
+from lmsgraph.headers import cached_yaml_header
 from lmsgraph.prefixes import LMSG_NS
 from lmsgraph.resolve import Kind
 from lmsgraph.resources import data_dir
@@ -66,7 +66,7 @@ def parse_query_file(path: Path) -> CannedQuery:
     """Read a ``.rq`` file and its ``#+`` header."""
     path = Path(path)
     text = path.read_text(encoding="utf-8")
-    meta, _ = read_yaml_header(text.splitlines(), "#+", path)
+    meta, _ = cached_yaml_header(text.splitlines(), "#+", path)
     if not meta.get("summary"):
         raise DataError("header needs a 'summary'", path=path, line=1, field="summary")
     params = []

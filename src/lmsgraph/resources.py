@@ -40,3 +40,12 @@ def ontology_files() -> list[Path]:
 def mappings_file() -> Path:
     """The SSSOM table of mappings."""
     return data_dir("ontology") / "mappings.sssom.tsv"
+
+
+def user_cache() -> Path:
+    """Where lmsgraph keeps what it can make again (compiled checker, parsed headers):
+    ``$XDG_CACHE_HOME/lmsgraph`` or ``~/.cache/lmsgraph``."""
+    import os
+
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "lmsgraph"

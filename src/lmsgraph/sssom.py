@@ -13,7 +13,7 @@ from pathlib import Path
 
 from lmsgraph.display import shown
 from lmsgraph.errors import DataError
-from lmsgraph.headers import read_yaml_header
+from lmsgraph.headers import cached_yaml_header
 
 REQUIRED_COLUMNS = (
     "subject_id",
@@ -88,7 +88,7 @@ def read_sssom(path: Path) -> MappingSet:
     except OSError as exc:
         raise DataError(f"cannot read the file: {exc.strerror}", path=path) from exc
     lines = text.splitlines()
-    metadata, header_length = read_yaml_header(lines, "#", path)
+    metadata, header_length = cached_yaml_header(lines, "#", path)
     for key in REQUIRED_METADATA:
         if key not in metadata:
             raise DataError(f"the metadata header lacks {key!r}", path=path, line=1, field=key)
