@@ -92,8 +92,11 @@ def profile_checker_command(java: str, classpath: str) -> list[str]:
 
     folder = user_cache() / "java" / key
     if not (folder / "DlProfileCheck.class").exists():
-        folder.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{key}.", dir=folder.parent))
+        try:
+            folder.parent.mkdir(parents=True, exist_ok=True)
+            staging = Path(tempfile.mkdtemp(prefix=f".{key}.", dir=folder.parent))
+        except OSError:  # no cache to keep it in: Java compiles the source on each run
+            return [java, "-cp", classpath, str(PROFILE_CHECKER)]
         try:
             done = subprocess.run(
                 [javac, "-nowarn", "-cp", classpath, "-d", str(staging), str(PROFILE_CHECKER)],
