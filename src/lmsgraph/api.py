@@ -17,6 +17,7 @@ and the ``publication`` it cites, whose ``.label`` names them.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, Self
 
 from lmsgraph.backends import Backend
@@ -603,7 +604,9 @@ def connect(
 ) -> KnowledgeGraph:
     """A :class:`KnowledgeGraph` over the bundled graph or a remote endpoint.
 
-    - ``"oxigraph"`` (default): the bundled graph in a pyoxigraph store, or ``store``;
+    - ``"oxigraph"`` (default): the bundled graph in a pyoxigraph store, or ``store``: a
+      pyoxigraph store, or the folder of one made by ``lmsgraph load --store DIR`` (opened
+      read-only);
     - ``"rdflib"``: the bundled graph (or ``graph``) queried by rdflib;
     - ``"remote"``: the SPARQL 1.1 ``endpoint``, with the data in ``named_graph``, a
       ``timeout`` in seconds for each whole answer (default 30), answers of at most
@@ -619,6 +622,10 @@ def connect(
 
     limits = Limits(timeout, max_rows)
     if backend == "oxigraph":
+        if isinstance(store, (str, Path)):
+            from lmsgraph.persistent import open_store
+
+            store = open_store(store)
         return KnowledgeGraph(OxigraphBackend(store), limits)
     if backend == "rdflib":
         return KnowledgeGraph(RdflibBackend(graph), limits)

@@ -34,10 +34,16 @@ def bundled_store(*, derived: bool = True, mappings: bool = True, files: list[Pa
     """A new pyoxigraph store holding the bundled graph (the same triples :func:`lmsgraph.load` gives)."""
     import pyoxigraph
 
+    return fill_bundled(pyoxigraph.Store(), derived=derived, mappings=mappings, files=files)
+
+
+def fill_bundled(store, *, derived: bool = True, mappings: bool = True, files: list[Path] | None = None):
+    """Add the bundled graph to ``store`` (in memory or on disk); returns the store."""
+    import pyoxigraph
+
     from lmsgraph.resources import mappings_file, ontology_files
     from lmsgraph.sssom import mapping_ntriples, read_sssom
 
-    store = pyoxigraph.Store()
     for path in files if files is not None else ontology_files():
         load_into_store(store, path)
     if mappings:

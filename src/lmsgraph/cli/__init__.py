@@ -40,6 +40,7 @@ COMMANDS = {
         "Print the profile of the entity NAME (label, synonym, CURIE, external code or IRI) with its citations.",
     ),
     "push": ("query", "Send the bundled graph to a named graph of a SPARQL 1.1 store, atomically."),
+    "load": ("query", "Load the graph and FILES (case records, more RDF) into an on-disk store, once."),
 }
 COMMAND_MODULES = {name: module for name, (module, _) in COMMANDS.items()}
 

@@ -51,6 +51,12 @@ def backend_options(fn):
         ),
         _positive("--max-answer-mb", 256.0, "The largest answer read from the endpoint, in MB."),
         click.option(
+            "--store",
+            "store_dir",
+            type=click.Path(path_type=Path),
+            help="Query the on-disk store made by `lmsgraph load --store DIR` instead of loading the graph.",
+        ),
+        click.option(
             "--data",
             "data_files",
             multiple=True,
@@ -63,7 +69,9 @@ def backend_options(fn):
     return fn
 
 
-def open_graph(backend, endpoint, named_graph, user, password, auth, timeout, max_rows, max_answer_mb, data_files):
+def open_graph(
+    backend, endpoint, named_graph, user, password, auth, timeout, max_rows, max_answer_mb, store_dir, data_files
+):
     """A :class:`lmsgraph.api.KnowledgeGraph` for the backend options."""
     from lmsgraph.api import connect
     from lmsgraph.errors import UsageError
@@ -71,6 +79,8 @@ def open_graph(backend, endpoint, named_graph, user, password, auth, timeout, ma
     if endpoint and backend not in (None, "remote"):
         raise UsageError(f"--endpoint needs --backend remote, not {backend}", field="backend", value=backend)
     backend = backend or ("remote" if endpoint else "oxigraph")
+    if store_dir is not None and backend != "oxigraph":
+        raise UsageError(f"--store is queried with Oxigraph, not {backend}", field="backend", value=backend)
     if data_files or backend == "rdflib":
         quiet_rdflib_literals()
     if backend == "remote":
@@ -97,6 +107,12 @@ def open_graph(backend, endpoint, named_graph, user, password, auth, timeout, ma
         for path in data_files:
             parse_data_file(graph, _existing(path))
         return connect("rdflib", graph=graph, timeout=timeout, max_rows=max_rows)
+    if store_dir is not None:
+        if data_files:
+            raise UsageError(
+                "a store is read-only here; add files to it with: lmsgraph load --store DIR FILES", field="data"
+            )
+        return connect("oxigraph", store=store_dir, timeout=timeout, max_rows=max_rows)
     from lmsgraph.inputs import add_files
     from lmsgraph.store import bundled_store
 
@@ -334,5 +350,37 @@ def push(
     click.echo(
         f"{result.bytes_sent} bytes of N-Triples in {result.chunks} part(s) {verb} graph <{result.graph}> "
         f"at {store_url}; it holds {result.triples:,} triples",
+        err=True,
+    )
+
+
+@cli.command()
+@click.option("--store", "store_dir", required=True, type=click.Path(path_type=Path), help="The store's folder.")
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+def load(store_dir: Path, files: tuple[Path, ...]) -> None:
+    """Load the graph and FILES (case records, more RDF) into an on-disk store, once.
+
+    Every querying command then reads it with --store DIR, and Python with
+    lmsgraph.connect(store=DIR). A new store gets the bundled graph first; loading into an
+    existing store adds FILES to it.
+
+    \b
+    Example:
+      lmsgraph load --store registry-store registry.csv
+      lmsgraph query cohort-cases-by-entity-and-site --store registry-store
+    """
+    import sys
+
+    from lmsgraph.persistent import load_store
+
+    record = load_store(
+        store_dir,
+        list(files),
+        progress=(lambda m: click.echo(f"lmsgraph: {m}", err=True)) if sys.stderr.isatty() else None,
+    )
+    rate = record["triples"] / record["seconds"] if record["seconds"] else 0.0
+    click.echo(
+        f"{store_dir}: {record['triples']:,} triples from the bundled graph and {len(record['files'])} file(s), "
+        f"loaded in {record['seconds']:.1f} s ({rate:,.0f} triples/s)",
         err=True,
     )
