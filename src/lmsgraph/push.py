@@ -152,6 +152,7 @@ def push(
     for Virtuoso); ``timeout`` bounds each request. :class:`PushError` when the store refuses,
     fails, answers what is not SPARQL or cannot be reached, or when a size read back is not the
     one sent; :class:`UsageError` for a URL or setting lmsgraph cannot use."""
+    from lmsgraph.backends import RemoteBackend
     from lmsgraph.transport import Client
 
     if not graph:
@@ -170,11 +171,12 @@ def push(
     credentials = {"user": user, "password": password, "auth": auth, "timeout": timeout, "error": PushError}
     loader = Client(store, **credentials)  # type: ignore[arg-type]
     sparql = Client(endpoint, **credentials)  # type: ignore[arg-type]
+    counter = RemoteBackend(endpoint, user=user, password=password, auth=auth, timeout=timeout)
     lines = ntriples_lines(data, content_type)
     documents = chunks(lines, chunk_bytes)
     staging = f"urn:lmsgraph:staging:{uuid.uuid4()}"
     target = _iri(graph)
-    before = 0 if replace else _count(sparql, graph)
+    before = 0 if replace else _count(counter, graph)
     sent = 0
     try:
         for n, document in enumerate(documents, start=1):
@@ -185,7 +187,7 @@ def push(
                 raise PushError(f"{store} answered {answer.status} to part {n} of the graph: {answer.text_excerpt()}")
             sent += len(document)
             say(f"sent {n} of {len(documents)} parts ({sent:,} bytes) to a staging graph")
-        staged = _count(sparql, staging)
+        staged = _count(counter, staging)
         if staged != len(lines):
             raise PushError(
                 f"{store} holds {staged:,} triples of the {len(lines):,} sent; the target graph is unchanged"
@@ -204,7 +206,7 @@ def push(
             expected = len(lines)
         else:
             expected = before + _count(
-                sparql,
+                counter,
                 staging,
                 f"FILTER NOT EXISTS {{ GRAPH {target} {{ ?s ?p ?o }} }}",
             )
@@ -212,7 +214,7 @@ def push(
         try:
             status = _update(sparql, step)
             say(f"{'replaced' if replace else 'added to'} <{graph}> in one step")
-            after = _count(sparql, graph)
+            after = _count(counter, graph)
         except PushError as exc:
             raise PushError(
                 f"{exc}; the store failed after the step that changes <{graph}> was sent: the graph holds the "
@@ -258,26 +260,14 @@ def _update(client, text: str) -> int:
     return answer.status
 
 
-def _count(client, graph: str, extra: str = "") -> int:
-    """The triples of ``graph`` (that meet ``extra``), read through the SPARQL endpoint."""
-    import json
+def _count(counter, graph: str, extra: str = "") -> int:
+    """The triples of ``graph`` (that meet ``extra``), read through the SPARQL endpoint by the
+    remote backend (``counter``), which checks the answer is well-formed SPARQL results."""
+    from lmsgraph.errors import EndpointError
 
     query = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {_iri(graph)} {{ ?s ?p ?o }} {extra} }}"
-    body = urllib.parse.urlencode({"query": query}).encode("utf-8")
-    answer = client.request(
-        "POST",
-        client.url,
-        body,
-        {"Content-Type": "application/x-www-form-urlencoded", "Accept": "application/sparql-results+json"},
-    )
-    if answer.status != 200:
-        raise PushError(
-            f"{client.url} answered {answer.status} when asked the size of <{graph}>: {answer.text_excerpt()}"
-        )
     try:
-        rows = json.loads(answer.body)["results"]["bindings"]
-        return int(rows[0]["n"]["value"]) if rows else 0
-    except (ValueError, KeyError, IndexError, TypeError) as exc:
-        raise PushError(
-            f"{client.url} did not give the size of <{graph}> as SPARQL results ({exc}): {answer.text_excerpt()}"
-        ) from exc
+        rows = counter.run(query).rows
+        return int(rows[0][0].value) if rows and rows[0][0] is not None else 0
+    except (EndpointError, ValueError) as exc:
+        raise PushError(f"{counter.endpoint} did not give the size of <{graph}>: {exc}") from exc
