@@ -95,19 +95,11 @@ def _checked(path: Path) -> bytes | None:
     N-Triples for the formats lmsgraph converts (CSV case records, JSON-LD, SSSOM)."""
     import pyoxigraph
 
-    from lmsgraph.errors import DataError
     from lmsgraph.inputs import add_files
-    from lmsgraph.store import DIRECT_SUFFIXES
+    from lmsgraph.store import DIRECT_SUFFIXES, check_direct
 
-    syntax = DIRECT_SUFFIXES.get(path.suffix.lower())
-    if syntax is not None:
-        try:
-            for _ in pyoxigraph.parse(
-                path=str(path), format=getattr(pyoxigraph.RdfFormat, syntax), base_iri=path.resolve().as_uri()
-            ):
-                pass
-        except SyntaxError as exc:
-            raise DataError(f"syntax error: {exc.msg}", path=path, line=exc.lineno) from exc
+    if path.suffix.lower() in DIRECT_SUFFIXES:
+        check_direct(path)
         return None
     store = pyoxigraph.Store()
     add_files(store, [path])

@@ -16,6 +16,22 @@ DIRECT_SUFFIXES = {".nt": "N_TRIPLES", ".ttl": "TURTLE"}
 
 def load_into_store(store, path: Path) -> None:
     """Load an N-Triples or Turtle file straight into an Oxigraph store; a syntax error names the file and line."""
+    _read_direct(path, lambda source: store.bulk_load(**source))
+
+
+def check_direct(path: Path) -> None:
+    """Read an N-Triples or Turtle file through once, as a stream, without keeping it; a syntax
+    error names the file and line, as :func:`load_into_store` would."""
+    import pyoxigraph
+
+    def parse(source) -> None:
+        for _ in pyoxigraph.parse(**source):
+            pass
+
+    _read_direct(path, parse)
+
+
+def _read_direct(path: Path, read) -> None:
     import pyoxigraph
 
     from lmsgraph.errors import DataError
@@ -23,7 +39,7 @@ def load_into_store(store, path: Path) -> None:
     path = Path(path)
     fmt = getattr(pyoxigraph.RdfFormat, DIRECT_SUFFIXES[path.suffix.lower()])
     try:
-        store.bulk_load(path=str(path), format=fmt, base_iri=path.resolve().as_uri())
+        read({"path": str(path), "format": fmt, "base_iri": path.resolve().as_uri()})
     except SyntaxError as exc:
         raise DataError(f"syntax error: {exc.msg}", path=path, line=exc.lineno) from exc
     except OSError as exc:
