@@ -9,9 +9,12 @@ import pytest
 from conftest import FIXTURES
 
 import lmsgraph
+from lmsgraph import persistent
 from lmsgraph.cli import main
 from lmsgraph.errors import DataError
+from lmsgraph.persistent import load_store
 from lmsgraph.queries import catalogue
+from lmsgraph.synthetic import synthetic_ntriples
 
 CASES = FIXTURES / "cases"
 COHORT = [name for name in catalogue() if name.startswith("cohort-")]
@@ -43,7 +46,7 @@ def test_connect_opens_a_store_by_its_folder(store_dir):
         str(r["marker"]) for r in lmsgraph.connect().markers("EBV-SMT")
     ]
     record = json.loads((store_dir / "lmsgraph-store.json").read_text())
-    assert record["triples"] == len(kg.backend.store) and record["files"][0].endswith("registry-valid.csv")
+    assert record["triples"] == default_graph_size(kg) and record["files"][0].endswith("registry-valid.csv")
 
 
 def test_loading_again_adds_files(tmp_path, capsys):
@@ -98,4 +101,136 @@ def test_a_file_that_does_not_parse_leaves_the_store_as_it_was(tmp_path, capsys)
     before = json.loads((folder / "lmsgraph-store.json").read_text())
     code, _, err = run(capsys, "load", "--store", str(folder), str(CASES / "registry-valid.csv"), str(broken))
     assert code == 2 and json.loads((folder / "lmsgraph-store.json").read_text()) == before
-    assert len(lmsgraph.connect(store=folder).backend.store) == before["triples"]
+    assert default_graph_size(lmsgraph.connect(store=folder)) == before["triples"]
+    assert sorted(p.name for p in folder.iterdir()) == sorted(
+        [".lmsgraph-load.lock", before["data"], "lmsgraph-store.json"]
+    )
+
+
+def default_graph_size(kg):
+    return int(kg.sparql("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")[0]["n"])
+
+
+# --- counts for the cohort queries, kept with every change ------------------------------------
+
+
+def synthetic_file(path, count, seed, prefix):
+    """Synthetic case records, a fifth with a deliberate error (an unknown site, no diagnosis...),
+    and the site left out of every seventh."""
+    lines = [
+        line.replace("/case-", f"/{prefix}-")
+        for line in synthetic_ntriples(count, seed=seed, error_rate=0.2)
+        if not ("caseSite" in line and int(line.split("case-")[1][:6]) % 7 == 0)
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def cohort_rows(kg, name):
+    return [{k: str(v) for k, v in row.items()} for row in kg.query(name)]
+
+
+def assert_counts_answer_as_a_recount(folder):
+    """Every cohort query answered from the store's counts gives the rows of the canned query
+    reading the case records themselves."""
+    kg = lmsgraph.connect(store=folder)
+    assert sorted(kg.counted) == sorted(COHORT)
+    live = lmsgraph.connect(store=folder)
+    live.counted = {}
+    for name in COHORT:
+        fast, slow = cohort_rows(kg, name), cohort_rows(live, name)
+        assert fast == slow and len(fast) > 5, name
+
+
+def test_counts_stay_equal_to_a_recount_as_records_are_added_and_removed(tmp_path):
+    folder = tmp_path / "store"
+    first = synthetic_file(tmp_path / "first.nt", 400, 1, "first")
+    second = synthetic_file(tmp_path / "second.nt", 250, 2, "second")
+    load_store(folder, [first])
+    assert_counts_answer_as_a_recount(folder)
+    one = cohort_rows(lmsgraph.connect(store=folder), "cohort-marker-positivity-by-entity")
+    load_store(folder, [second])
+    assert_counts_answer_as_a_recount(folder)
+    both = cohort_rows(lmsgraph.connect(store=folder), "cohort-marker-positivity-by-entity")
+    assert both != one and sum(int(r["tested"]) for r in both) > sum(int(r["tested"]) for r in one)
+    record = load_store(folder, [], remove=[first])
+    assert record["files"] == [str(second.resolve())]
+    assert_counts_answer_as_a_recount(folder)
+    load_store(folder, [first])
+    assert_counts_answer_as_a_recount(folder)
+    assert cohort_rows(lmsgraph.connect(store=folder), "cohort-marker-positivity-by-entity") == both
+
+
+def test_counts_made_by_another_recount_are_not_used(tmp_path):
+    folder = tmp_path / "store"
+    load_store(folder, [synthetic_file(tmp_path / "cases.nt", 100, 3, "c")])
+    marker = folder / "lmsgraph-store.json"
+    record = json.loads(marker.read_text())
+    marker.write_text(json.dumps(dict(record, counts="0000000000000000")))
+    kg = lmsgraph.connect(store=folder)
+    assert kg.counted == {}
+    marker.write_text(json.dumps(record))
+    assert cohort_rows(kg, "cohort-cases-by-entity-and-site") == cohort_rows(
+        lmsgraph.connect(store=folder), "cohort-cases-by-entity-and-site"
+    )
+
+
+def test_removing_a_file_keeps_the_bundled_graph_whole(tmp_path, capsys):
+    folder = tmp_path / "store"
+    assert main(["load", "--store", str(folder)]) == 0
+    bundled = json.loads((folder / "lmsgraph-store.json").read_text())["triples"]
+    extra = tmp_path / "extra.ttl"
+    extra.write_text(
+        "@prefix lmsg: <https://w3id.org/lmsgraph/> .\n"
+        "@prefix owl: <http://www.w3.org/2002/07/owl#> .\n"
+        "lmsg:Desmin a owl:Class .\n<https://example.org/x> <https://example.org/p> 1 .\n"
+    )
+    assert main(["load", "--store", str(folder), str(extra)]) == 0
+    assert json.loads((folder / "lmsgraph-store.json").read_text())["triples"] == bundled + 1
+    code, _, err = run(capsys, "load", "--store", str(folder), "--remove", str(extra))
+    assert code == 0, err
+    assert json.loads((folder / "lmsgraph-store.json").read_text())["triples"] == bundled
+    assert lmsgraph.connect(store=folder).sparql(
+        "ASK { <https://w3id.org/lmsgraph/Desmin> a <http://www.w3.org/2002/07/owl#Class> }"
+    )
+
+
+def test_a_file_with_blank_nodes_cannot_be_removed(tmp_path, capsys):
+    folder = tmp_path / "store"
+    blank = tmp_path / "blank.ttl"
+    blank.write_text("<https://example.org/x> <https://example.org/p> [ <https://example.org/q> 1 ] .\n")
+    assert main(["load", "--store", str(folder), str(blank)]) == 0
+    before = (folder / "lmsgraph-store.json").read_text()
+    code, _, err = run(capsys, "load", "--store", str(folder), "--remove", str(blank))
+    assert code == 2 and "blank.ttl" in err and "blank nodes" in err
+    assert (folder / "lmsgraph-store.json").read_text() == before
+
+
+def test_a_change_that_fails_half_way_leaves_the_store_as_it_was(tmp_path, monkeypatch):
+    folder = tmp_path / "store"
+    cases = synthetic_file(tmp_path / "cases.nt", 50, 4, "c")
+    load_store(folder, [cases])
+    before = (folder / "lmsgraph-store.json").read_text()
+    rows = cohort_rows(lmsgraph.connect(store=folder), "cohort-cases-by-entity-and-site")
+
+    def fail(*args):
+        raise OSError("disk full (simulated)")
+
+    monkeypatch.setattr(persistent, "_recount", fail)
+    with pytest.raises(OSError, match="simulated"):
+        load_store(folder, [synthetic_file(tmp_path / "more.nt", 50, 5, "m")])
+    monkeypatch.undo()
+    assert (folder / "lmsgraph-store.json").read_text() == before
+    assert sorted(p.name for p in folder.glob("data-*")) == [json.loads(before)["data"]]
+    assert cohort_rows(lmsgraph.connect(store=folder), "cohort-cases-by-entity-and-site") == rows
+
+
+def test_one_load_at_a_time(tmp_path, capsys):
+    import fcntl
+
+    folder = tmp_path / "store"
+    assert main(["load", "--store", str(folder)]) == 0
+    with open(folder / ".lmsgraph-load.lock", "w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        code, _, err = run(capsys, "load", "--store", str(folder), str(CASES / "registry-valid.csv"))
+    assert code == 2 and "another lmsgraph load is changing this store" in err

@@ -1,36 +1,115 @@
 """A persistent store: the bundled graph and a registry's case records loaded once into an
 on-disk Oxigraph store, which every command and :func:`lmsgraph.connect` can then query
-(``--store DIR``, ``connect(store=DIR)``) without loading anything again."""
+(``--store DIR``, ``connect(store=DIR)``) without loading anything again.
+
+A store's folder holds a marker (:data:`STORE_MARKER`, JSON: what was loaded, when, and which
+of its subfolders holds the data) and the Oxigraph database in a subfolder ``data-N``. A change
+(files added or removed) is made on a copy of the database (a RocksDB checkpoint: hard links,
+no copying), and takes effect when the marker, written to a temporary name and renamed, names
+the copy: a load that stops half-way leaves the store as it was.
+
+The store also keeps counts of its case records (by diagnosis and site, by diagnosis and
+marker) in the graph :data:`COUNTS_GRAPH`, made again from the case records after every change
+by ``queries/counts/recount.ru``. The cohort queries read them (``queries/counts/NAME.rq``) and
+answer in milliseconds at a million cases with the rows the canned queries give.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 #: The file that marks a folder as an lmsgraph store, with what was loaded into it.
 STORE_MARKER = "lmsgraph-store.json"
+#: The named graph holding the counts the cohort queries are answered from.
+COUNTS_GRAPH = "urn:lmsgraph:counts"
+_LOCK = ".lmsgraph-load.lock"
+
+
+def store_record(folder: Path | str) -> dict:
+    """What the marker of the store in ``folder`` records; :class:`DataError` if there is none."""
+    import json
+
+    from lmsgraph.errors import DataError
+
+    folder = Path(folder)
+    marker = folder / STORE_MARKER
+    try:
+        record = json.loads(marker.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise DataError(
+            "not an lmsgraph store; make one with: lmsgraph load --store DIR [FILES...]", path=folder
+        ) from None
+    except (OSError, ValueError) as exc:
+        raise DataError(f"cannot read the store's marker: {exc}", path=marker) from exc
+    if not isinstance(record, dict) or not isinstance(record.get("data"), str):
+        raise DataError(
+            "the marker names no data folder (a store made by an earlier lmsgraph?); load the files into a new store",
+            path=marker,
+        )
+    return record
 
 
 def open_store(folder: Path | str):
     """The on-disk store made by :func:`load_store` in ``folder``, opened read-only (any number of
     commands may read it at once); :class:`DataError` if ``folder`` holds no such store."""
+    return _open_read_only(Path(folder))[0]
+
+
+def _open_read_only(folder: Path) -> tuple[Any, dict]:
     import pyoxigraph
 
     from lmsgraph.errors import DataError
 
-    folder = Path(folder)
-    if not (folder / STORE_MARKER).is_file():
-        raise DataError("not an lmsgraph store; make one with: lmsgraph load --store DIR [FILES...]", path=folder)
-    try:
-        return pyoxigraph.Store.read_only(str(folder))
-    except OSError as exc:
-        raise DataError(f"cannot open the store: {exc}", path=folder) from exc
+    for attempt in (1, 2):  # a load may have switched the data folder between reading and opening
+        record = store_record(folder)
+        try:
+            return pyoxigraph.Store.read_only(str(folder / record["data"])), record
+        except OSError as exc:
+            if attempt == 2:
+                raise DataError(f"cannot open the store: {exc}", path=folder) from exc
+    raise AssertionError("unreachable")
 
 
-def load_store(folder: Path | str, files: list[Path], progress=None) -> dict:
+def counted_queries(folder: Path | str) -> tuple[Any, dict[str, str]]:
+    """The store in ``folder`` opened read-only, and the texts answering cohort queries from its
+    counts, by canned query name (none if its counts were made by another version of
+    ``recount.ru``: the canned queries then read the case records themselves)."""
+    store, record = _open_read_only(Path(folder))
+    if record.get("counts") != _recount()[1]:
+        return store, {}
+    folder_of_counts = _counts_folder()
+    return store, {path.stem: path.read_text(encoding="utf-8") for path in sorted(folder_of_counts.glob("*.rq"))}
+
+
+def _counts_folder() -> Path:
+    from lmsgraph.resources import data_dir
+
+    return data_dir("queries") / "counts"
+
+
+def _recount() -> tuple[str, str]:
+    """The update that makes the counts again, and a digest naming its text."""
+    import hashlib
+
+    text = (_counts_folder() / "recount.ru").read_text(encoding="utf-8")
+    return text, hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def load_store(
+    folder: Path | str,
+    files: list[Path],
+    progress: Callable[[str], None] | None = None,
+    *,
+    remove: list[Path] | None = None,
+) -> dict:
     """Load the bundled graph (when the store is new) and ``files`` into the on-disk store in
-    ``folder``, once, for every later command to query (``--store DIR``, ``connect(store=DIR)``).
-    Returns what the store's marker records: the files loaded, the triples, the seconds taken."""
+    ``folder``, once, for every later command to query (``--store DIR``, ``connect(store=DIR)``);
+    ``remove`` takes the triples of other files out of it again. Returns what the store's marker
+    records: the files loaded, the triples, the seconds taken."""
     import json
+    import os
     import shutil
     import time
 
@@ -39,30 +118,40 @@ def load_store(folder: Path | str, files: list[Path], progress=None) -> dict:
     from lmsgraph.errors import DataError
     from lmsgraph.files import write_atomic
     from lmsgraph.inputs import regular_file
-    from lmsgraph.store import fill_bundled, load_into_store
+    from lmsgraph.store import bundled_store, fill_bundled, load_into_store
 
     folder = Path(folder)
     marker = folder / STORE_MARKER
     say = progress or (lambda message: None)
     files = [regular_file(path) for path in files]  # every file checked before the store is touched
-    if folder.exists() and any(folder.iterdir()) and not marker.is_file():
+    removed_files = [regular_file(path) for path in remove or []]
+    existed = folder.exists()
+    if existed and any(folder.iterdir()) and not marker.is_file():
         raise DataError("the folder is not empty and holds no lmsgraph store; give a new or empty folder", path=folder)
-    record = json.loads(marker.read_text(encoding="utf-8")) if marker.is_file() else {"files": []}
+    new = not marker.is_file()
+    if new and removed_files:
+        raise DataError("there is no store to remove files from", path=folder)
+    record = {"files": []} if new else store_record(folder)
     started = time.monotonic()
     # Every file is read in full before the store is touched: a file that does not parse stops
-    # the load with nothing written. A new store is built beside its folder and renamed at the end.
+    # the load with nothing written.
     prepared = [(path, _checked(path)) for path in files]
-    new = not marker.is_file()
-    target = folder.parent / f".{folder.name}.loading" if new else folder
-    if new:
-        shutil.rmtree(target, ignore_errors=True)
+    removals = [(path, _removal(path)) for path in removed_files]
+    folder.mkdir(parents=True, exist_ok=True)
+    lock = _locked(folder)
+    target: Path | None = None
     try:
-        store = pyoxigraph.Store(str(target))
-    except OSError as exc:
-        raise DataError(
-            f"cannot open the store for writing (is another command loading it?): {exc}", path=folder
-        ) from exc
-    try:
+        _clear_leftovers(folder, keep=None if new else record["data"])
+        generation = 1 + max([_generation(p.name) for p in folder.glob("data-*")] + [0])
+        target = folder / f"data-{generation}"
+        try:
+            if new:
+                store = pyoxigraph.Store(str(target))
+            else:
+                pyoxigraph.Store.read_only(str(folder / record["data"])).backup(str(target))
+                store = pyoxigraph.Store(str(target))
+        except OSError as exc:
+            raise DataError(f"cannot open the store for writing: {exc}", path=folder) from exc
         if new:
             say("loading the bundled graph")
             fill_bundled(store)
@@ -73,20 +162,104 @@ def load_store(folder: Path | str, files: list[Path], progress=None) -> dict:
             else:
                 store.bulk_load(data, format=pyoxigraph.RdfFormat.N_TRIPLES)
             record["files"].append(str(path.resolve()))
+        if removals:
+            bundled = bundled_store()
+        for path, quads in removals:
+            say(f"removing the triples of {path}")
+            for quad in quads:
+                if quad not in bundled:  # the bundled graph stays whole whatever a file repeats of it
+                    store.remove(quad)
+            if str(path.resolve()) in record["files"]:
+                record["files"].remove(str(path.resolve()))
+        say("counting case records for the cohort queries")
+        text, digest = _recount()
+        store.update(text)
         store.flush()
-        record.update({"lmsgraph": _version(), "triples": len(store)})
-        del store  # closed before it is marked ready
-        if new:
-            if folder.exists():
-                folder.rmdir()  # empty, as checked above
-            target.rename(folder)
+        record.update(
+            {"lmsgraph": _version(), "data": target.name, "triples": _default_graph_size(store), "counts": digest}
+        )
+        del store  # closed before it is named in the marker
+        record["seconds"] = round(time.monotonic() - started, 3)
+        write_atomic(marker, (json.dumps(record, indent=2) + "\n").encode("utf-8"))
+        target = None  # the store's data now
+        _clear_leftovers(folder, keep=record["data"])
     except BaseException:
-        if new:
+        if target is not None:
             shutil.rmtree(target, ignore_errors=True)
+        if new:
+            (folder / _LOCK).unlink(missing_ok=True)
+            if not existed:
+                shutil.rmtree(folder, ignore_errors=True)
         raise
-    record["seconds"] = round(time.monotonic() - started, 3)
-    write_atomic(marker, (json.dumps(record, indent=2) + "\n").encode("utf-8"))
+    finally:
+        os.close(lock)
     return record
+
+
+def _locked(folder: Path) -> int:
+    """An exclusive lock on the store for one load (released when the process ends, however)."""
+    import fcntl
+    import os
+
+    from lmsgraph.errors import DataError
+
+    fd = os.open(folder / _LOCK, os.O_CREAT | os.O_RDWR, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        os.close(fd)
+        raise DataError(
+            "another lmsgraph load is changing this store; try again when it has finished", path=folder
+        ) from None
+    return fd
+
+
+def _generation(name: str) -> int:
+    number = name.removeprefix("data-")
+    return int(number) if number.isdigit() else 0
+
+
+def _clear_leftovers(folder: Path, keep: str | None) -> None:
+    """Remove the data folders the marker does not name: the one a change replaced, and any left
+    by a load that stopped half-way."""
+    import shutil
+
+    for path in folder.glob("data-*"):
+        if path.name != keep and path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def _default_graph_size(store: Any) -> int:
+    """The triples of the store's default graph: all its quads but the counts."""
+    import pyoxigraph
+
+    counts = sum(1 for _ in store.quads_for_pattern(None, None, None, pyoxigraph.NamedNode(COUNTS_GRAPH)))
+    return len(store) - counts
+
+
+def _removal(path: Path) -> list[Any]:
+    """The default-graph quads of ``path`` to remove from a store, read in full; a file with blank
+    nodes is refused, since its blank nodes cannot be matched with the store's."""
+    import pyoxigraph
+
+    from lmsgraph.errors import DataError
+    from lmsgraph.inputs import add_files
+    from lmsgraph.store import DIRECT_SUFFIXES, load_into_store
+
+    scratch = pyoxigraph.Store()
+    if path.suffix.lower() in DIRECT_SUFFIXES:
+        load_into_store(scratch, path)
+    else:
+        add_files(scratch, [path])
+    quads = list(scratch)
+    for quad in quads:
+        if isinstance(quad.subject, pyoxigraph.BlankNode) or isinstance(quad.object, pyoxigraph.BlankNode):
+            raise DataError(
+                "holds blank nodes, which cannot be matched with the store's: remove only files whose "
+                "triples name every node by IRI",
+                path=path,
+            )
+    return quads
 
 
 def _checked(path: Path) -> bytes | None:

@@ -356,18 +356,28 @@ def push(
 
 @cli.command()
 @click.option("--store", "store_dir", required=True, type=click.Path(path_type=Path), help="The store's folder.")
+@click.option(
+    "--remove",
+    "removed",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="Take the triples of this file out of the store (repeatable; a file with blank nodes is refused).",
+)
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path))
-def load(store_dir: Path, files: tuple[Path, ...]) -> None:
+def load(store_dir: Path, removed: tuple[Path, ...], files: tuple[Path, ...]) -> None:
     """Load the graph and FILES (case records, more RDF) into an on-disk store, once.
 
     Every querying command then reads it with --store DIR, and Python with
     lmsgraph.connect(store=DIR). A new store gets the bundled graph first; loading into an
-    existing store adds FILES to it.
+    existing store adds FILES to it, and --remove takes a file's triples out again. A change
+    takes effect whole or not at all, and the store's counts for the cohort queries are made
+    again after it.
 
     \b
     Example:
       lmsgraph load --store registry-store registry.csv
       lmsgraph query cohort-cases-by-entity-and-site --store registry-store
+      lmsgraph load --store registry-store --remove withdrawn.csv
     """
     import sys
 
@@ -377,6 +387,7 @@ def load(store_dir: Path, files: tuple[Path, ...]) -> None:
         store_dir,
         list(files),
         progress=(lambda m: click.echo(f"lmsgraph: {m}", err=True)) if sys.stderr.isatty() else None,
+        remove=list(removed),
     )
     rate = record["triples"] / record["seconds"] if record["seconds"] else 0.0
     click.echo(
