@@ -9,7 +9,7 @@ import pytest
 from conftest import FIXTURES
 
 import lmsgraph
-from lmsgraph import persistent
+from lmsgraph import cohort
 from lmsgraph.cli import main
 from lmsgraph.errors import DataError
 from lmsgraph.persistent import load_store
@@ -153,12 +153,47 @@ def test_counts_stay_equal_to_a_recount_as_records_are_added_and_removed(tmp_pat
     assert_counts_answer_as_a_recount(folder)
     both = cohort_rows(lmsgraph.connect(store=folder), "cohort-marker-positivity-by-entity")
     assert both != one and sum(int(r["tested"]) for r in both) > sum(int(r["tested"]) for r in one)
-    record = load_store(folder, [], remove=[first])
+    said = []
+    record = load_store(folder, [], remove=[first], progress=said.append)
     assert record["files"] == [str(second.resolve())]
+    assert "counting the 400 case records the change touches" in said  # case by case, not the whole store
     assert_counts_answer_as_a_recount(folder)
+    assert record["triples"] == default_graph_size(lmsgraph.connect(store=folder))
     load_store(folder, [first])
     assert_counts_answer_as_a_recount(folder)
     assert cohort_rows(lmsgraph.connect(store=folder), "cohort-marker-positivity-by-entity") == both
+
+
+def test_counts_follow_changes_to_records_already_in_the_store(tmp_path):
+    """A file may repeat, extend or share nodes with records already loaded: the cases it
+    touches are counted again as the store holds them."""
+    folder = tmp_path / "store"
+    cases = synthetic_file(tmp_path / "cases.nt", 300, 6, "c")
+    load_store(folder, [cases])
+    lines = cases.read_text().splitlines()
+    case = lines[0].split()[0]
+    marker = next(line.split()[2] for line in lines if line.startswith(case) and "hasMarkerResult" in line)
+    edits = {
+        "again.nt": "\n".join(lines[:40]),  # triples the store holds already
+        "site.nt": f"{case} <https://w3id.org/lmsgraph/caseSite> <https://w3id.org/lmsgraph/Liver> .",
+        "result.nt": f"{marker} <https://w3id.org/lmsgraph/result> <https://w3id.org/lmsgraph/Equivocal> .",
+        "new-case.nt": "\n".join(
+            line.replace("/c-000002", "/n-000001")
+            for line in lines
+            if line.startswith(case.replace("000001", "000002"))
+        ),
+    }
+    for name, text in edits.items():
+        path = tmp_path / name
+        path.write_text(text + "\n")
+        said = []
+        record = load_store(folder, [path], progress=said.append)
+        assert any(m.startswith("counting the ") and "touches" in m for m in said), (name, said)
+        assert_counts_answer_as_a_recount(folder)
+        assert record["triples"] == default_graph_size(lmsgraph.connect(store=folder)), name
+    for name in edits:
+        load_store(folder, [], remove=[tmp_path / name])
+        assert_counts_answer_as_a_recount(folder)
 
 
 def test_counts_made_by_another_recount_are_not_used(tmp_path):
@@ -216,7 +251,7 @@ def test_a_change_that_fails_half_way_leaves_the_store_as_it_was(tmp_path, monke
     def fail(*args):
         raise OSError("disk full (simulated)")
 
-    monkeypatch.setattr(persistent, "_recount", fail)
+    monkeypatch.setattr(cohort, "update", fail)
     with pytest.raises(OSError, match="simulated"):
         load_store(folder, [synthetic_file(tmp_path / "more.nt", 50, 5, "m")])
     monkeypatch.undo()

@@ -8,10 +8,10 @@ of its subfolders holds the data) and the Oxigraph database in a subfolder ``dat
 no copying), and takes effect when the marker, written to a temporary name and renamed, names
 the copy: a load that stops half-way leaves the store as it was.
 
-The store also keeps counts of its case records (by diagnosis and site, by diagnosis and
-marker) in the graph :data:`COUNTS_GRAPH`, made again from the case records after every change
-by ``queries/counts/recount.ru``. The cohort queries read them (``queries/counts/NAME.rq``) and
-answer in milliseconds at a million cases with the rows the canned queries give.
+The store also keeps counts of its case records for the cohort queries, brought up to date by
+every change (:mod:`lmsgraph.cohort`). The cohort queries read them
+(``queries/counts/cohort-*.rq``) and answer in milliseconds at a million cases with the rows
+the canned queries give.
 """
 
 from __future__ import annotations
@@ -22,8 +22,6 @@ from typing import Any
 
 #: The file that marks a folder as an lmsgraph store, with what was loaded into it.
 STORE_MARKER = "lmsgraph-store.json"
-#: The named graph holding the counts the cohort queries are answered from.
-COUNTS_GRAPH = "urn:lmsgraph:counts"
 _LOCK = ".lmsgraph-load.lock"
 
 
@@ -74,27 +72,14 @@ def _open_read_only(folder: Path) -> tuple[Any, dict]:
 
 def counted_queries(folder: Path | str) -> tuple[Any, dict[str, str]]:
     """The store in ``folder`` opened read-only, and the texts answering cohort queries from its
-    counts, by canned query name (none if its counts were made by another version of
-    ``recount.ru``: the canned queries then read the case records themselves)."""
+    counts, by canned query name (none if its counts were made another way: the canned queries
+    then read the case records themselves)."""
+    from lmsgraph.cohort import answering_queries, digest
+
     store, record = _open_read_only(Path(folder))
-    if record.get("counts") != _recount()[1]:
+    if record.get("counts") != digest():
         return store, {}
-    folder_of_counts = _counts_folder()
-    return store, {path.stem: path.read_text(encoding="utf-8") for path in sorted(folder_of_counts.glob("*.rq"))}
-
-
-def _counts_folder() -> Path:
-    from lmsgraph.resources import data_dir
-
-    return data_dir("queries") / "counts"
-
-
-def _recount() -> tuple[str, str]:
-    """The update that makes the counts again, and a digest naming its text."""
-    import hashlib
-
-    text = (_counts_folder() / "recount.ru").read_text(encoding="utf-8")
-    return text, hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+    return store, answering_queries()
 
 
 def load_store(
@@ -112,9 +97,11 @@ def load_store(
     import os
     import shutil
     import time
+    from collections import Counter
 
     import pyoxigraph
 
+    from lmsgraph.cohort import digest, of_cases, recount, update
     from lmsgraph.errors import DataError
     from lmsgraph.files import write_atomic
     from lmsgraph.inputs import regular_file
@@ -152,6 +139,11 @@ def load_store(
                 store = pyoxigraph.Store(str(target))
         except OSError as exc:
             raise DataError(f"cannot open the store for writing: {exc}", path=folder) from exc
+        touched, growth = None, 0
+        if not new and record.get("counts") == digest():
+            say("finding the case records the change touches")
+            touched, growth = _change(store, prepared, removals)
+        before = of_cases(store, touched) if touched else None
         if new:
             say("loading the bundled graph")
             fill_bundled(store)
@@ -171,12 +163,21 @@ def load_store(
                     store.remove(quad)
             if str(path.resolve()) in record["files"]:
                 record["files"].remove(str(path.resolve()))
-        say("counting case records for the cohort queries")
-        text, digest = _recount()
-        store.update(text)
+        if touched is None:
+            say("counting case records for the cohort queries")
+            recount(store)
+        else:
+            say(f"counting the {len(touched):,} case records the change touches")
+            update(store, before or Counter(), touched)
         store.flush()
+        made_by = digest()
         record.update(
-            {"lmsgraph": _version(), "data": target.name, "triples": _default_graph_size(store), "counts": digest}
+            {
+                "lmsgraph": _version(),
+                "data": target.name,
+                "triples": _default_graph_size(store) if touched is None else record["triples"] + growth,
+                "counts": made_by,
+            }
         )
         del store  # closed before it is named in the marker
         record["seconds"] = round(time.monotonic() - started, 3)
@@ -233,8 +234,40 @@ def _default_graph_size(store: Any) -> int:
     """The triples of the store's default graph: all its quads but the counts."""
     import pyoxigraph
 
-    counts = sum(1 for _ in store.quads_for_pattern(None, None, None, pyoxigraph.NamedNode(COUNTS_GRAPH)))
-    return len(store) - counts
+    from lmsgraph.cohort import COUNTS_GRAPH
+
+    counted = sum(1 for _ in store.quads_for_pattern(None, None, None, pyoxigraph.NamedNode(COUNTS_GRAPH)))
+    return len(store) - counted
+
+
+def _change(store: Any, prepared: list, removals: list) -> tuple[set | None, int]:
+    """Before a change to a store: the case records whose counts the files to add and the quads
+    to remove can change, and by how many triples the default graph grows (None and 0: count
+    the whole store again, and its triples)."""
+    import pyoxigraph
+
+    from lmsgraph.cohort import RECOUNT_ABOVE, touched_cases
+    from lmsgraph.store import DIRECT_SUFFIXES, bundled_store
+
+    added: set = set()
+    for path, data in prepared:
+        if data is None:
+            fmt = getattr(pyoxigraph.RdfFormat, DIRECT_SUFFIXES[path.suffix.lower()])
+            quads = pyoxigraph.parse(path=str(path), format=fmt, base_iri=path.resolve().as_uri())
+        else:
+            quads = pyoxigraph.parse(data, format=pyoxigraph.RdfFormat.N_TRIPLES)
+        for triple in quads:
+            quad = pyoxigraph.Quad(triple.subject, triple.predicate, triple.object, pyoxigraph.DefaultGraph())
+            if quad not in store:
+                added.add(quad)
+            if len(added) > 40 * RECOUNT_ABOVE:
+                return None, 0
+    removed: set = set()
+    if removals:
+        bundled = bundled_store()
+        removed = {q for _, quads in removals for q in quads if q not in bundled and (q in store or q in added)}
+    touched = touched_cases(store, [*added, *removed])
+    return touched, len(added) - len(removed)
 
 
 def _removal(path: Path) -> list[Any]:
