@@ -1,9 +1,10 @@
 """A persistent store: the graph and case records loaded once into an on-disk Oxigraph store,
-then queried by every command (--store DIR) and by connect(store=DIR)."""
+then queried by every command (--store DIR) and by connect(store=DIR), and validated where it lies."""
 
 from __future__ import annotations
 
 import json
+from collections import Counter
 
 import pytest
 from conftest import FIXTURES
@@ -15,6 +16,7 @@ from lmsgraph.errors import DataError
 from lmsgraph.persistent import load_store
 from lmsgraph.queries import catalogue
 from lmsgraph.synthetic import synthetic_ntriples
+from lmsgraph.validation import validate
 
 CASES = FIXTURES / "cases"
 COHORT = [name for name in catalogue() if name.startswith("cohort-")]
@@ -269,3 +271,46 @@ def test_one_load_at_a_time(tmp_path, capsys):
         fcntl.flock(held, fcntl.LOCK_EX)
         code, _, err = run(capsys, "load", "--store", str(folder), str(CASES / "registry-valid.csv"))
     assert code == 2 and "another lmsgraph load is changing this store" in err
+
+
+# --- validating a store where it lies -------------------------------------------------------------
+
+
+def result_keys(report):
+    return Counter(
+        (str(r.focus_node), str(r.path), str(r.source_shape), str(r.component), r.severity, str(r.value))
+        for r in report.results
+    )
+
+
+def test_a_store_validates_as_its_files_and_the_bundled_records(tmp_path, capsys):
+    """The store holds the bundled graph, its case records included, and the files loaded:
+    validating it where it lies finds what validating the files and the bundled records finds."""
+    folder = tmp_path / "store"
+    cases = synthetic_file(tmp_path / "cases.nt", 400, 7, "v")
+    load_store(folder, [cases])
+    in_store = validate(store=folder, shapes="cases")
+    from_files = validate(cases, shapes="cases", engine="compiled")
+    bundled = validate(shapes="cases", engine="compiled")
+    assert result_keys(in_store) == result_keys(from_files) + result_keys(bundled)
+    assert len(from_files.results) > 50 and in_store.engine == "compiled"
+    code, out, _ = run(capsys, "validate", "--shapes", "cases", "--store", str(folder), "--format", "json")
+    assert code == 1 and len(json.loads(out)["results"]) == len(in_store.results)
+
+
+def test_a_store_is_validated_by_the_compiled_engine_only(tmp_path, capsys):
+    folder = tmp_path / "store"
+    assert main(["load", "--store", str(folder)]) == 0
+    code, _, err = run(capsys, "validate", "--store", str(folder), "--engine", "pyshacl")
+    assert code == 2 and "compiled engine" in err
+    shapes = tmp_path / "qualified.ttl"
+    shapes.write_text(
+        "@prefix sh: <http://www.w3.org/ns/shacl#> .\n"
+        "<https://example.org/s> a sh:NodeShape ; sh:targetClass <https://example.org/C> ;\n"
+        "  sh:property [ sh:path <https://example.org/p> ; sh:qualifiedValueShape [ sh:minCount 1 ] ;"
+        " sh:qualifiedMinCount 1 ] .\n"
+    )
+    code, _, err = run(capsys, "validate", "--store", str(folder), "--shapes", str(shapes))
+    assert code == 2 and "validate the files with pyshacl" in err
+    code, _, err = run(capsys, "validate", str(CASES / "registry-valid.csv"), "--store", str(folder))
+    assert code == 2 and "not both" in err

@@ -46,10 +46,23 @@ FORMATS = ("text", "json", "ttl")
 )
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write the report to this file.")
 @click.option(
+    "--store",
+    "store_dir",
+    type=click.Path(path_type=Path),
+    help="Validate the on-disk store made by `lmsgraph load --store DIR` where it lies, instead of FILES.",
+)
+@click.option(
     "--progress/--no-progress", default=None, help="Show progress on stderr (default: when stderr is a terminal)."
 )
 def validate(
-    files: tuple[Path, ...], shapes: str, fmt: str, engine: str, fail_on: str, out: Path | None, progress: bool | None
+    files: tuple[Path, ...],
+    shapes: str,
+    fmt: str,
+    engine: str,
+    fail_on: str,
+    out: Path | None,
+    store_dir: Path | None,
+    progress: bool | None,
 ) -> None:
     """Validate FILES (Turtle, N-Triples, JSON-LD, CSV case records, SSSOM), or the bundled graph.
 
@@ -66,6 +79,7 @@ def validate(
       lmsgraph validate                               # the bundled graph
       lmsgraph validate --shapes cases registry.csv   # your case records
       lmsgraph validate --shapes cases cases.ttl --format json
+      lmsgraph validate --shapes cases --store registry-store
     """
     from lmsgraph.canonical import write_atomic
     from lmsgraph.validation import validate as run
@@ -79,6 +93,7 @@ def validate(
         engine=engine,
         fail_on=fail_on,
         progress=(lambda m: click.echo(f"lmsgraph: {m}", err=True)) if progress else None,
+        store=store_dir,
     )
     text = {"text": report.to_text, "json": report.to_json, "ttl": report.to_turtle}[fmt]()
     if out is not None:

@@ -243,6 +243,7 @@ def validate(
     context: bool | None = None,
     fail_on: str = "violation",
     progress: Progress | None = None,
+    store: str | Path | None = None,
 ) -> ValidationReport:
     """Validate data against a shape set and return a typed report.
 
@@ -264,7 +265,15 @@ def validate(
 
     The report's ``conforms`` is SHACL's (no result at all); ``passed`` says whether any
     result is as severe as ``fail_on`` (``"violation"``, ``"warning"`` or ``"info"``).
+
+    ``store`` is the folder of a store made by ``lmsgraph load`` (instead of ``data``): its
+    whole default graph, the bundled graph and every case record loaded, is validated where it
+    lies, on disk, by the compiled engine, so that memory does not grow with the records; a
+    shape set the compiled engine declines is a :class:`UsageError` (pyshacl would have to read
+    the whole store into memory).
     """
+    if store is not None:
+        return _validate_store(Path(store), shapes, engine, checks, fail_on, progress, data)
     if engine not in ENGINES:
         raise UsageError(f"unknown engine; expected one of {', '.join(ENGINES)}", field="engine", value=engine)
     if fail_on not in FAIL_ON:
@@ -320,6 +329,55 @@ def validate(
         results = [_locate(r, inputs) for r in results]
     return make_report(
         results, shapes=sset.name, engine=used, sources=inputs.sources, shapes_graph=shapes_graph, fail_on=fail_on
+    )
+
+
+def _validate_store(
+    folder: Path, shapes: Any, engine: str, checks: bool, fail_on: str, progress: Progress | None, data: Any
+) -> ValidationReport:
+    """Validate the default graph of the store in ``folder`` where it lies (see :func:`validate`):
+    the terms in the report are the store's, since the store is the data."""
+    from lmsgraph.errors import UnsupportedError
+    from lmsgraph.namespaces import compact_iri
+    from lmsgraph.persistent import open_store
+    from lmsgraph.validation.compiled import Compiler, run_compiled
+
+    if data is not None:
+        raise UsageError("give data files or a store, not both", field="store", value=str(folder))
+    if engine == "pyshacl":
+        raise UsageError(
+            "a store is validated by the compiled engine; pyshacl reads data into memory", field="engine", value=engine
+        )
+    if fail_on not in FAIL_ON:
+        raise UsageError(f"fail_on must be one of {', '.join(FAIL_ON)}", field="fail_on", value=fail_on)
+    sset = shape_set(shapes)
+    try:
+        if sset.name in SHAPE_SETS and sset.given is None:
+            _, compiled = compiled_bundled(sset.name)
+            if isinstance(compiled, UnsupportedError):
+                raise compiled
+        else:
+            compiled = Compiler(sset.graph(), compact_iri).compile()
+    except UnsupportedError as exc:
+        raise UsageError(
+            f"the compiled engine cannot give the exact report for these shapes ({exc}), and a store is "
+            "validated by the compiled engine only; validate the files with pyshacl instead",
+            field="shapes",
+            value=str(shapes),
+        ) from exc
+    opened = open_store(folder)
+    if progress:
+        progress(f"validating the store {folder} against the {sset.name} shapes")
+    results = run_compiled(opened, compiled, progress=progress)
+    if checks:
+        results += run_checks(sset.checks, _oxigraph_rows(opened))
+    return make_report(
+        results,
+        shapes=sset.name,
+        engine="compiled",
+        sources=[f"the store {folder}"],
+        shapes_graph=sset.graph(),
+        fail_on=fail_on,
     )
 
 
