@@ -1,7 +1,8 @@
 """The whole-registry cohort queries on a persistent store: answered from the counts the store
 keeps (``queries/counts/``) against the canned queries reading every case record, side by side
 on the same store, with their rows compared (they must be equal) and the growth from 100k to
-1M cases.
+1M cases; then the time to add 1,000 cases to each store and to remove them again, the counts
+brought up to date each time.
 
 For each size the script writes synthetic case records (which say they are synthetic), loads
 them with ``lmsgraph load`` (timing the recount of the counts apart from the load), and runs
@@ -42,6 +43,7 @@ def main() -> int:
     work = Path(tempfile.mkdtemp(prefix="lmsgraph-cohort-bench-"))
     live_ms: dict[tuple[str, int], float] = {}
     counted_ms: dict[tuple[str, int], float] = {}
+    changes: list[str] = []
     try:
         print("| cases | load (of it: recount) | query | reading every record | from the counts | ratio | rows |")
         print("| --- | --- | --- | --- | --- | --- | --- |")
@@ -78,7 +80,22 @@ def main() -> int:
                     flush=True,
                 )
             counted = live = None  # the store closed before its folder is removed
+            extra = work / "extra.nt"
+            extra.write_text(
+                "\n".join(line.replace("/case-", "/extra-") for line in synthetic_ntriples(1000, seed=7)) + "\n",
+                encoding="utf-8",
+            )
+            started = time.monotonic()
+            load_store(work / f"store-{n}", [extra])
+            added = time.monotonic() - started
+            started = time.monotonic()
+            load_store(work / f"store-{n}", [], remove=[extra])
+            removed = time.monotonic() - started
+            changes.append(f"| {n:,} | {added:.2f} s | {removed:.2f} s |")
             shutil.rmtree(work / f"store-{n}", ignore_errors=True)
+        print("\nAdding 1,000 more cases to the store, then removing them (counts kept up to date):\n")
+        print("| cases in the store | add | remove |\n| --- | --- | --- |")
+        print("\n".join(changes))
         if 100_000 in sizes and 1_000_000 in sizes:
             print("\nGrowth from 100k to 1M cases:")
             for name in QUERIES:
