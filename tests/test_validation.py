@@ -243,3 +243,44 @@ def test_synthetic_cases_say_they_are_synthetic_and_are_deterministic():
         assert graph.value(case, URIRef("https://w3id.org/lmsgraph/synthetic")).toPython() is True
         assert str(graph.value(case, URIRef("http://www.w3.org/2000/01/rdf-schema#label"))).startswith("synthetic case")
     assert validate(graph, shapes="cases").conforms
+
+
+def _written_and_graph_agree(report) -> None:
+    from rdflib.compare import isomorphic
+
+    written = Graph().parse(data=report.to_turtle(), format="turtle")
+    assert isomorphic(written, report.to_graph()) and len(written) == len(report.to_graph())
+
+
+@pytest.mark.parametrize("fixture", ["cases/case-age.fail.ttl", "graph/term-synonym.fail.ttl"])
+def test_the_written_report_is_the_report_graph(fixture, graph):
+    """The Turtle report is written out directly; read back, it is the report's graph: every
+    result, copied paths and their blank nodes included."""
+    path = VALIDATION / fixture
+    report = run_fixture(path, graph) if fixture.startswith("graph/") else validate(path, shapes="cases")
+    assert report.results
+    _written_and_graph_agree(report)
+
+
+def test_the_written_report_keeps_every_character_of_a_literal():
+    from rdflib import Literal
+
+    from lmsgraph.validation.report import ValidationResult, make_report
+
+    values = [
+        Literal('quote " back \\ tab \t line\nend \u2028 \x07 é'),
+        Literal("7", datatype=URIRef("urn:x:t")),
+        Literal("x", lang="de-AT"),
+    ]
+    report = make_report(
+        [
+            ValidationResult(
+                "Violation", URIRef("urn:x:focus"), URIRef("urn:x:p"), v, 'say "no"\n', URIRef("urn:x:shape"), "urn:x:C"
+            )
+            for v in values
+        ]
+        + [ValidationResult("urn:x:severity", Literal(3), None, None, "", URIRef("urn:x:shape"), "urn:x:C")],
+        shapes="given",
+        engine="compiled",
+    )
+    _written_and_graph_agree(report)

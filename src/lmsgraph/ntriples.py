@@ -64,17 +64,19 @@ def triple(subject: str, predicate: str, obj: str) -> str:
     return f"{subject} {predicate} {obj} .\n"
 
 
+def rdflib_term(node) -> str:
+    """An rdflib term written by :func:`iri` or :func:`literal` (a blank node as ``_:label``)."""
+    from rdflib import BNode, Literal
+
+    if isinstance(node, BNode):
+        return f"_:{node}"
+    if isinstance(node, Literal):
+        datatype = str(node.datatype) if node.datatype is not None else None
+        return literal(str(node), datatype, node.language, string_type=True)
+    return iri(str(node))
+
+
 def rdflib_ntriples(triples) -> list[str]:
     """N-Triples lines of rdflib triples, written by :func:`iri` and :func:`literal`: any literal
     is escaped, and an IRI N-Triples cannot hold is a :class:`DataError` naming it."""
-    from rdflib import BNode, Literal
-
-    def term(node) -> str:
-        if isinstance(node, BNode):
-            return f"_:{node}"
-        if isinstance(node, Literal):
-            datatype = str(node.datatype) if node.datatype is not None else None
-            return literal(str(node), datatype, node.language, string_type=True)
-        return iri(str(node))
-
-    return [triple(term(s), term(p), term(o)) for s, p, o in triples]
+    return [triple(rdflib_term(s), rdflib_term(p), rdflib_term(o)) for s, p, o in triples]
