@@ -6,6 +6,11 @@ after the other in one run, each as its own process, end to end: start, read the
 write a SHACL validation report in Turtle.
 
 - lmsgraph: ``lmsgraph validate cases.nt --shapes cases --format ttl`` (the default engine);
+- store: ``lmsgraph load --store DIR cases.nt``, then ``lmsgraph validate --store DIR --shapes
+  cases --format ttl``: the records validated where they lie on disk, memory bounded by the
+  store's cache rather than the records (seconds and peak memory of the two commands together;
+  the report also holds the bundled case records' own results, which are taken out before
+  the comparison);
 - pyshacl: ``pyshacl -s shapes.ttl -f turtle data.nt``;
 - Jena: ``shacl.shacl validate --shapes shapes.ttl --data data.nt`` (Debian's
   ``libapache-jena-java``, set up by ``bench/peers.py``);
@@ -28,6 +33,7 @@ from __future__ import annotations
 import argparse
 import os
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -39,7 +45,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from peers import ensure_pyrudof, jena_command, jena_version, log  # noqa: E402
 
-ENGINES = ("lmsgraph", "pyshacl", "jena", "pyrudof")
+ENGINES = ("lmsgraph", "store", "pyshacl", "jena", "pyrudof")
 BIN = Path(sys.executable).parent
 
 PYRUDOF_SCRIPT = """
@@ -105,6 +111,15 @@ def report_keys(path: Path) -> Counter:
     return Counter(result_key(graph, node) for node in graph.objects(None, URIRef(SH + "result")))
 
 
+def bundled_keys(tmp: Path) -> Counter:
+    """The results of the bundled case records, which a store holds beside the records loaded."""
+    from lmsgraph.validation import validate
+
+    report = tmp / "bundled.ttl"
+    report.write_text(validate(shapes="cases").to_turtle(), encoding="utf-8")
+    return report_keys(report)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
@@ -166,6 +181,26 @@ def main(argv: list[str] | None = None) -> int:
                         str(report),
                         "--no-progress",
                     ]
+                elif engine == "store":
+                    store_dir = tmp / f"store-{n}"
+                    load = [str(BIN / "lmsgraph"), "load", "--store", str(store_dir), str(cases)]
+                    loaded, load_peak, error = run_engine(load, stdout_to=None, timeout=args.timeout, memory_limit=None)
+                    if error:
+                        rows.append((n, engine, loaded, load_peak, None, f"load: {error}"))
+                        continue
+                    argv = [
+                        str(BIN / "lmsgraph"),
+                        "validate",
+                        "--store",
+                        str(store_dir),
+                        "--shapes",
+                        "cases",
+                        "--format",
+                        "ttl",
+                        "--out",
+                        str(report),
+                        "--no-progress",
+                    ]
                 elif engine == "pyshacl":
                     argv = [str(BIN / "pyshacl"), "-s", str(shapes), "-f", "turtle", "-o", str(report), str(data)]
                 elif engine == "jena":
@@ -179,7 +214,12 @@ def main(argv: list[str] | None = None) -> int:
                     rows.append((n, engine, seconds, peak, None, error))
                     log(f"{n} cases: {engine} failed: {error}")
                     continue
+                if engine == "store":
+                    seconds, peak = seconds + loaded, max(peak, load_peak)
+                    shutil.rmtree(store_dir, ignore_errors=True)
                 keys = report_keys(report)
+                if engine == "store":
+                    keys -= bundled_keys(tmp)
                 if engine == "lmsgraph":
                     reference = keys
                 same = (
