@@ -29,7 +29,9 @@ HERE = Path(__file__).resolve().parent
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--million", action="store_true", help="add 1,000,000 cases to every benchmark that can take it")
+    parser.add_argument(
+        "--million", action="store_true", help="add 1,000,000 cases to every benchmark that can take it"
+    )
     args = parser.parse_args()
     sizes = ["1000", "10000", "100000"]
     million = ["1000000"] if args.million else []
