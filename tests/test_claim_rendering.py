@@ -232,3 +232,28 @@ def test_a_claim_row_in_json_keeps_its_qualifiers_as_data(kg):
     assert qualifiers["lmsg:frequency"] is None
     assert qualifiers["lmsg:observedInCase"][0]["id"] == "lmsg:case-inflammatory-leiomyosarcoma-head-neck-2021"
     assert t2["evidence"]["cited_publications"][0]["pmid"] == "33934064"
+
+
+@pytest.mark.parametrize("name", CLAIM_QUERIES)
+def test_a_first_query_reading_its_claims_alone_renders_them_as_the_whole_index_does(kg, name):
+    """The first query of a new graph reads only the claims in its rows; its qualifiers and
+    evidence are those of the index of every claim."""
+    query = catalogue()[name]
+    params = {p.name: p.example for p in query.params}
+    fresh = lmsgraph.connect()
+    rows = fresh.query(name, **params)
+    assert fresh.claims._views is None and fresh.claims._some  # read alone
+    kg.claims.views()  # the whole index
+    whole = kg.query(name, **params)
+
+    def cells(table):
+        return [
+            (
+                str(r.get("qualifiers")),
+                str(r.get("evidence")),
+                *(c.as_json() for c in (r.get("qualifiers"), r.get("evidence")) if c),
+            )
+            for r in table
+        ]
+
+    assert cells(rows) == cells(whole) and any(r.get("qualifiers") for r in rows)

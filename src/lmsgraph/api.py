@@ -365,7 +365,9 @@ class KnowledgeGraph:
         if "claim" not in table.variables and not citation_columns:
             return table
         records = self.claims.citations()
-        views = self.claims.views() if "claim" in table.variables else {}
+        views = {}
+        if "claim" in table.variables:
+            views = self.claims.views({row["claim"].iri for row in table if isinstance(row.get("claim"), Resource)})
         for row in table:
             for column in citation_columns:
                 value = row.get(column)

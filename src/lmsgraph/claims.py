@@ -18,6 +18,7 @@ True
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -422,6 +423,8 @@ class ClaimIndex:
     def __init__(self, kg):
         self.kg = kg
         self._views: dict[str, ClaimView] | None = None
+        self._some: dict[str, ClaimView] = {}  # claims read on their own, before the whole index
+        self._context: tuple[dict, dict, dict] | None = None  # claim slots, their names, group details
         self._citations: dict[str, Citation] | None = None
 
     def _rows(self, text: str):
@@ -445,28 +448,47 @@ class ClaimIndex:
             self._citations = records
         return self._citations
 
-    def views(self) -> dict[str, ClaimView]:
-        """Every claim, by IRI."""
-        if self._views is None:
+    def views(self, only: Iterable[str] | None = None) -> dict[str, ClaimView]:
+        """Every claim, by IRI; with ``only``, just those claims (read on their own while the
+        whole index has not been read: a first query answering three claims need not read every
+        claim of the graph)."""
+        if self._views is not None:
+            return self._views if only is None else {iri: self._views[iri] for iri in only if iri in self._views}
+        if only is None:
+            self._views = self._read(None)
+            return self._views
+        wanted = sorted(set(only) - self._some.keys())
+        if wanted:
+            self._some.update(self._read(wanted))
+        return {iri: self._some[iri] for iri in only if iri in self._some}
+
+    def _read(self, claims: list[str] | None) -> dict[str, ClaimView]:
+        """The views of ``claims`` (all claims if None), sorted by IRI."""
+        from lmsgraph.ntriples import iri as written
+
+        if self._context is None:
             slots, names = {}, {}
             for prop, slot, label in self._rows(SLOTS_QUERY):
                 slots[prop.value] = slot.value.rsplit("/", 1)[-1]
                 if label is not None:
                     names[prop.value] = _name(label.value)
-            details = self._parts()
-            views: dict[str, ClaimView] = {}
-            for claim, prop, value, label in self._rows(CLAIMS_QUERY):
-                view = views.setdefault(claim.value, ClaimView(claim.value))
-                self._place(view, prop.value, value, label, slots, names, details)
-            for view in views.values():
-                for values in view.qualifiers.values():
-                    values.sort(key=lambda v: v.text())
-                for listed in (view.wording, view.notes, view.locations, view.markers, view.attribution):
-                    listed.sort()
-                view.sources.sort()
-                view.publications.sort(key=lambda iri: self.citations().get(iri, Citation(iri)).label)
-            self._views = dict(sorted(views.items()))
-        return self._views
+            self._context = slots, names, self._parts()
+        slots, names, details = self._context
+        text = CLAIMS_QUERY
+        if claims is not None:
+            text = text.replace("WHERE {", "WHERE {\n  VALUES ?claim { " + " ".join(map(written, claims)) + " }", 1)
+        views: dict[str, ClaimView] = {}
+        for claim, prop, value, label in self._rows(text):
+            view = views.setdefault(claim.value, ClaimView(claim.value))
+            self._place(view, prop.value, value, label, slots, names, details)
+        for view in views.values():
+            for values in view.qualifiers.values():
+                values.sort(key=lambda v: v.text())
+            for listed in (view.wording, view.notes, view.locations, view.markers, view.attribution):
+                listed.sort()
+            view.sources.sort()
+            view.publications.sort(key=lambda iri: self.citations().get(iri, Citation(iri)).label)
+        return dict(sorted(views.items()))
 
     def claim(self, iri: str) -> ClaimView:
         return self.views()[iri]
