@@ -314,3 +314,13 @@ def test_a_store_is_validated_by_the_compiled_engine_only(tmp_path, capsys):
     assert code == 2 and "validate the files with pyshacl" in err
     code, _, err = run(capsys, "validate", str(CASES / "registry-valid.csv"), "--store", str(folder))
     assert code == 2 and "not both" in err
+
+
+def test_a_reader_keeps_its_snapshot_while_a_load_changes_the_store(tmp_path):
+    folder = tmp_path / "store"
+    load_store(folder, [synthetic_file(tmp_path / "first.nt", 100, 8, "a")])
+    reader = lmsgraph.connect(store=folder)
+    before = default_graph_size(reader)
+    load_store(folder, [synthetic_file(tmp_path / "second.nt", 100, 9, "b")])
+    assert default_graph_size(reader) == before  # the data it opened, though no longer the store's
+    assert default_graph_size(lmsgraph.connect(store=folder)) > before
