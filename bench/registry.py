@@ -9,8 +9,8 @@ as the number of case records grows, at 1k, 10k and 100k synthetic cases (and 1M
 - ``queries.py``: every canned query, the API against bare pyoxigraph, the first name lookup at
   each size, and the cold ``lmsgraph query`` against a bare pyoxigraph script (in-memory
   stores: 1M is left out, it needs about 10 GB);
-- ``validate_cases.py``: validation end to end against Apache Jena SHACL, and a store
-  validated where it lies (at 1M: the store and Jena only).
+- ``validate_cases.py``: validation end to end against Apache Jena SHACL, in batches, and a store
+  validated where it lies (at 1M: batches, the store and Jena).
 
     python bench/registry.py             # minutes
     python bench/registry.py --million   # an hour or more, and 10 GB of disk
@@ -39,10 +39,10 @@ def main() -> int:
         ["store.py", "--sizes", *sizes, *million],
         ["cohort.py", "--sizes", *sizes, *(["--million"] if args.million else [])],
         ["queries.py", "--sizes", "0", *sizes, "--rdflib-max-cases", "0"],
-        ["validate_cases.py", "--sizes", *sizes, "--engines", "lmsgraph", "store", "jena"],
+        ["validate_cases.py", "--sizes", *sizes, "--engines", "lmsgraph", "batches", "store", "jena"],
     ]
     if args.million:
-        runs.append(["validate_cases.py", "--sizes", *million, "--engines", "store", "jena"])
+        runs.append(["validate_cases.py", "--sizes", *million, "--engines", "batches", "store", "jena"])
     failed = 0
     for run in runs:
         print(f"\n## python bench/{' '.join(run)}\n", flush=True)

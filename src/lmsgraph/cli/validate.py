@@ -52,6 +52,11 @@ FORMATS = ("text", "json", "ttl")
     help="Validate the on-disk store made by `lmsgraph load --store DIR` where it lies, instead of FILES.",
 )
 @click.option(
+    "--batch-records",
+    type=click.IntRange(min=1),
+    help="Validate N-Triples case records (--shapes cases) in batches of about N records, in bounded memory.",
+)
+@click.option(
     "--progress/--no-progress", default=None, help="Show progress on stderr (default: when stderr is a terminal)."
 )
 def validate(
@@ -62,6 +67,7 @@ def validate(
     fail_on: str,
     out: Path | None,
     store_dir: Path | None,
+    batch_records: int | None,
     progress: bool | None,
 ) -> None:
     """Validate FILES (Turtle, N-Triples, JSON-LD, CSV case records, SSSOM), or the bundled graph.
@@ -80,6 +86,7 @@ def validate(
       lmsgraph validate --shapes cases registry.csv   # your case records
       lmsgraph validate --shapes cases cases.ttl --format json
       lmsgraph validate --shapes cases --store registry-store
+      lmsgraph validate --shapes cases --batch-records 100000 registry.nt
     """
     from lmsgraph.canonical import write_atomic
     from lmsgraph.validation import validate as run
@@ -94,6 +101,7 @@ def validate(
         fail_on=fail_on,
         progress=(lambda m: click.echo(f"lmsgraph: {m}", err=True)) if progress else None,
         store=store_dir,
+        batch_records=batch_records,
     )
     text = {"text": report.to_text, "json": report.to_json, "ttl": report.to_turtle}[fmt]()
     if out is not None:

@@ -244,6 +244,7 @@ def validate(
     fail_on: str = "violation",
     progress: Progress | None = None,
     store: str | Path | None = None,
+    batch_records: int | None = None,
 ) -> ValidationReport:
     """Validate data against a shape set and return a typed report.
 
@@ -271,9 +272,27 @@ def validate(
     lies, on disk, by the compiled engine, so that memory does not grow with the records; a
     shape set the compiled engine declines is a :class:`UsageError` (pyshacl would have to read
     the whole store into memory).
+
+    ``batch_records`` validates N-Triples files of case records (``shapes="cases"``) in batches
+    of about that many records each (:mod:`lmsgraph.validation.batches`), so that memory grows
+    with the batch rather than with the data; the report is the whole data's.
     """
     if store is not None:
         return _validate_store(Path(store), shapes, engine, checks, fail_on, progress, data)
+    if batch_records is not None:
+        from lmsgraph.validation.batches import validate_in_batches
+
+        if data is None or not isinstance(data, (str, Path, list, tuple)):
+            raise UsageError("batches are read from data files", field="batch-records", value=str(batch_records))
+        paths = [Path(data)] if isinstance(data, (str, Path)) else [Path(p) for p in data]
+        return validate_in_batches(
+            paths,
+            shapes=str(shapes),
+            records=batch_records,
+            fail_on=fail_on,
+            validate=lambda path: validate(path, shapes=shapes, engine=engine, checks=checks, fail_on=fail_on),
+            progress=progress,
+        )
     if engine not in ENGINES:
         raise UsageError(f"unknown engine; expected one of {', '.join(ENGINES)}", field="engine", value=engine)
     if fail_on not in FAIL_ON:
