@@ -171,34 +171,21 @@ def main(argv: list[str] | None = None) -> int:
                     rows.append((n, engine, None, None, None, f"not run above {args.pyshacl_max} cases"))
                     continue
                 stdout_to, limit = None, None
+                # Every lmsgraph engine writes its Turtle report the same way; they differ in what they read.
+                validate = [
+                    str(BIN / "lmsgraph"),
+                    "validate",
+                    "--shapes",
+                    "cases",
+                    "--format",
+                    "ttl",
+                    "--out",
+                    str(report),
+                ]
                 if engine == "lmsgraph":
-                    argv = [
-                        str(BIN / "lmsgraph"),
-                        "validate",
-                        str(cases),
-                        "--shapes",
-                        "cases",
-                        "--format",
-                        "ttl",
-                        "--out",
-                        str(report),
-                        "--no-progress",
-                    ]
+                    argv = [*validate, "--no-progress", str(cases)]
                 elif engine == "batches":
-                    argv = [
-                        str(BIN / "lmsgraph"),
-                        "validate",
-                        str(cases),
-                        "--shapes",
-                        "cases",
-                        "--batch-records",
-                        str(args.batch_records),
-                        "--format",
-                        "ttl",
-                        "--out",
-                        str(report),
-                        "--no-progress",
-                    ]
+                    argv = [*validate, "--no-progress", "--batch-records", str(args.batch_records), str(cases)]
                 elif engine == "store":
                     store_dir = tmp / f"store-{n}"
                     load = [str(BIN / "lmsgraph"), "load", "--store", str(store_dir), str(cases)]
@@ -206,19 +193,7 @@ def main(argv: list[str] | None = None) -> int:
                     if error:
                         rows.append((n, engine, loaded, load_peak, None, f"load: {error}"))
                         continue
-                    argv = [
-                        str(BIN / "lmsgraph"),
-                        "validate",
-                        "--store",
-                        str(store_dir),
-                        "--shapes",
-                        "cases",
-                        "--format",
-                        "ttl",
-                        "--out",
-                        str(report),
-                        "--no-progress",
-                    ]
+                    argv = [*validate, "--no-progress", "--store", str(store_dir)]
                 elif engine == "pyshacl":
                     argv = [str(BIN / "pyshacl"), "-s", str(shapes), "-f", "turtle", "-o", str(report), str(data)]
                 elif engine == "jena":
