@@ -10,9 +10,9 @@ about vocabulary terms go into every batch too. Each batch, whole records of abo
 together: a record's results come from its batch, and results about vocabulary terms once, from
 the first batch. The report is the report of the whole data (a test compares them).
 
-The data is read three times, as a stream: to list its subjects, to join them into records
-(a union-find over the nodes, by hash: two nodes that share a hash would only be joined, which
-keeps records whole), and to write each batch to a temporary file.
+The data is read twice, as a stream: to join its nodes into records (a union-find over the
+nodes, by hash: two nodes that share a hash would only be joined, which keeps records whole),
+then to write each batch to a temporary file.
 """
 
 from __future__ import annotations
@@ -80,19 +80,18 @@ def partition(paths: list[Path], records: int, work: Path, progress: Callable[[s
             parent[node], node = top, parent[node]
         return top
 
-    progress("reading the data's subjects")
+    progress("joining the data's nodes into records")
     for number, quad in _quads(paths):
-        if quad.subject not in shared_terms:
-            key = _key(quad.subject, number, blank)
-            parent.setdefault(key, key)
-    progress(f"joining {len(parent):,} nodes into records")
-    for number, quad in _quads(paths):
-        obj = quad.object
-        if type(obj) not in node_types or quad.subject in shared_terms or obj in shared_terms:
+        subject, obj = quad.subject, quad.object
+        if subject in shared_terms:
+            continue
+        key = _key(subject, number, blank)
+        parent.setdefault(key, key)
+        if type(obj) not in node_types or obj in shared_terms:
             continue
         other = _key(obj, number, blank)
         parent.setdefault(other, other)
-        a, b = root(_key(quad.subject, number, blank)), root(other)
+        a, b = root(key), root(other)
         if a != b:
             parent[b] = a
     batch_of: dict[int, int] = {}
