@@ -120,7 +120,8 @@ def test_ctrl_c_stops_a_running_query_within_a_second(tmp_path):
     query = tmp_path / "endless.rq"
     query.write_text(ENDLESS, encoding="utf-8")
     child = subprocess.Popen(
-        [sys.executable, "-m", "lmsgraph", "sparql", str(query), "--timeout", "120"],
+        # -X faulthandler: a child that does not stop prints where each of its threads is.
+        [sys.executable, "-X", "faulthandler", "-m", "lmsgraph", "sparql", str(query), "--timeout", "120"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -130,7 +131,11 @@ def test_ctrl_c_stops_a_running_query_within_a_second(tmp_path):
         assert child.poll() is None, child.communicate()
         sent = time.monotonic()
         child.send_signal(signal.SIGINT)
-        out, err = child.communicate(timeout=10)
+        try:
+            out, err = child.communicate(timeout=10)
+        except subprocess.TimeoutExpired:
+            child.send_signal(signal.SIGABRT)
+            pytest.fail(f"still running 10 s after Ctrl-C; its threads:\n{child.communicate(timeout=10)[1]}")
         took = time.monotonic() - sent
     finally:
         if child.poll() is None:
