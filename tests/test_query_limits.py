@@ -116,6 +116,13 @@ def test_the_command_line_keeps_its_limits_locally(tmp_path, capsys):
     assert time.monotonic() - started < 10  # the bundled graph is loaded first
 
 
+def as_from_a_terminal() -> None:
+    """Start the child as a shell starts a command: Ctrl-C neither ignored nor blocked, whatever
+    the test process (a pytest-xdist worker, its libraries' threads) had set."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
 def test_ctrl_c_stops_a_running_query_within_a_second(tmp_path):
     query = tmp_path / "endless.rq"
     query.write_text(ENDLESS, encoding="utf-8")
@@ -125,6 +132,7 @@ def test_ctrl_c_stops_a_running_query_within_a_second(tmp_path):
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=as_from_a_terminal,
     )
     try:
         time.sleep(4)  # loaded, and counting

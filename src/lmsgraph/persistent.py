@@ -97,6 +97,7 @@ def load_store(
     import os
     import shutil
     import time
+    import traceback
     from collections import Counter
 
     import pyoxigraph
@@ -127,6 +128,7 @@ def load_store(
     folder.mkdir(parents=True, exist_ok=True)
     lock = _locked(folder)
     target: Path | None = None
+    store = None
     try:
         _clear_leftovers(folder, keep=None if new else record["data"])
         generation = 1 + max([_generation(p.name) for p in folder.glob("data-*")] + [0])
@@ -184,7 +186,11 @@ def load_store(
         write_atomic(marker, (json.dumps(record, indent=2) + "\n").encode("utf-8"))
         target = None  # the store's data now
         _clear_leftovers(folder, keep=record["data"])
-    except BaseException:
+    except BaseException as exc:
+        # The store is closed (its files and background work done) before its folder goes: the
+        # frames of the error let go of it, then this one.
+        traceback.clear_frames(exc.__traceback__)
+        store = None  # noqa: F841
         if target is not None:
             shutil.rmtree(target, ignore_errors=True)
         if new:
