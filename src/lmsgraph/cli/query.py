@@ -389,9 +389,9 @@ def load(store_dir: Path, removed: tuple[Path, ...], files: tuple[Path, ...]) ->
         progress=(lambda m: click.echo(f"lmsgraph: {m}", err=True)) if sys.stderr.isatty() else None,
         remove=list(removed),
     )
+    holds = f"{store_dir}: {record['triples']:,} triples from the bundled graph and {len(record['files'])} file(s)"
+    if removed:
+        click.echo(f"{holds}, after {len(removed)} file(s) taken out in {record['seconds']:.1f} s", err=True)
+        return
     rate = record["triples"] / record["seconds"] if record["seconds"] else 0.0
-    click.echo(
-        f"{store_dir}: {record['triples']:,} triples from the bundled graph and {len(record['files'])} file(s), "
-        f"loaded in {record['seconds']:.1f} s ({rate:,.0f} triples/s)",
-        err=True,
-    )
+    click.echo(f"{holds}, loaded in {record['seconds']:.1f} s ({rate:,.0f} triples/s)", err=True)
