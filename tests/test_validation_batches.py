@@ -85,3 +85,14 @@ def test_the_command_validates_in_batches_with_progress(tmp_path, capsys):
     import json
 
     assert len(json.loads(out)["results"]) == len(validate(data, shapes="cases").results)
+
+
+def test_an_unknown_engine_or_fail_on_is_refused_before_any_work(tmp_path):
+    from lmsgraph.errors import UsageError
+
+    data = write(tmp_path / "cases.nt", synthetic_ntriples(5, seed=1))
+    for options in ({"batch_records": 10}, {"store": tmp_path / "no-store"}):
+        with pytest.raises(UsageError, match="unknown engine"):
+            validate(None if "store" in options else data, shapes="cases", engine="fast", **options)
+        with pytest.raises(UsageError, match="fail_on"):
+            validate(None if "store" in options else data, shapes="cases", fail_on="often", **options)

@@ -37,9 +37,8 @@ _CASE_PREDICATES = {LMSG_NS + "diagnosis", LMSG_NS + "caseSite", LMSG_NS + "hasM
 _RESULT_PREDICATES = {LMSG_NS + "marker", LMSG_NS + "result"}
 _TUMOUR_CASE = LMSG_NS + "TumourCase"
 
-# A row's key: ("cases", diagnosis, site or None) or ("markers", diagnosis, marker); its
-# numbers: [cases] or [positive, tested].
-Key = tuple[str, Any, Any]
+# The counts are held in a Counter keyed by ("cases", diagnosis, site or None),
+# ("positive", diagnosis, marker) and ("tested", diagnosis, marker).
 
 
 def _folder() -> Path:

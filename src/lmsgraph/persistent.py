@@ -141,10 +141,12 @@ def load_store(
                 store = pyoxigraph.Store(str(target))
         except OSError as exc:
             raise DataError(f"cannot open the store for writing: {exc}", path=folder) from exc
+        # The bundled graph's triples are never removed, whatever a file repeats of them.
+        bundled = bundled_store() if removals else pyoxigraph.Store()
         touched, growth = None, 0
         if not new and record.get("counts") == digest():
             say("finding the case records the change touches")
-            touched, growth = _change(store, prepared, removals)
+            touched, growth = _change(store, prepared, removals, bundled)
         before = of_cases(store, touched) if touched else None
         if new:
             say("loading the bundled graph")
@@ -156,12 +158,10 @@ def load_store(
             else:
                 store.bulk_load(data, format=pyoxigraph.RdfFormat.N_TRIPLES)
             record["files"].append(str(path.resolve()))
-        if removals:
-            bundled = bundled_store()
         for path, quads in removals:
             say(f"removing the triples of {path}")
             for quad in quads:
-                if quad not in bundled:  # the bundled graph stays whole whatever a file repeats of it
+                if quad not in bundled:
                     store.remove(quad)
             if str(path.resolve()) in record["files"]:
                 record["files"].remove(str(path.resolve()))
@@ -246,14 +246,14 @@ def _default_graph_size(store: Any) -> int:
     return len(store) - counted
 
 
-def _change(store: Any, prepared: list, removals: list) -> tuple[set | None, int]:
+def _change(store: Any, prepared: list, removals: list, bundled: Any) -> tuple[set | None, int]:
     """Before a change to a store: the case records whose counts the files to add and the quads
     to remove can change, and by how many triples the default graph grows (None and 0: count
     the whole store again, and its triples)."""
     import pyoxigraph
 
     from lmsgraph.cohort import RECOUNT_ABOVE, touched_cases
-    from lmsgraph.store import DIRECT_SUFFIXES, bundled_store
+    from lmsgraph.store import DIRECT_SUFFIXES
 
     added: set = set()
     for path, data in prepared:
@@ -268,10 +268,7 @@ def _change(store: Any, prepared: list, removals: list) -> tuple[set | None, int
                 added.add(quad)
             if len(added) > 40 * RECOUNT_ABOVE:
                 return None, 0
-    removed: set = set()
-    if removals:
-        bundled = bundled_store()
-        removed = {q for _, quads in removals for q in quads if q not in bundled and (q in store or q in added)}
+    removed = {q for _, quads in removals for q in quads if q not in bundled and (q in store or q in added)}
     touched = touched_cases(store, [*added, *removed])
     return touched, len(added) - len(removed)
 

@@ -277,6 +277,10 @@ def validate(
     of about that many records each (:mod:`lmsgraph.validation.batches`), so that memory grows
     with the batch rather than with the data; the report is the whole data's.
     """
+    if engine not in ENGINES:
+        raise UsageError(f"unknown engine; expected one of {', '.join(ENGINES)}", field="engine", value=engine)
+    if fail_on not in FAIL_ON:
+        raise UsageError(f"fail_on must be one of {', '.join(FAIL_ON)}", field="fail_on", value=fail_on)
     if store is not None:
         return _validate_store(Path(store), shapes, engine, checks, fail_on, progress, data)
     if batch_records is not None:
@@ -293,13 +297,8 @@ def validate(
             validate=lambda path: validate(path, shapes=shapes, engine=engine, checks=checks, fail_on=fail_on),
             progress=progress,
         )
-    if engine not in ENGINES:
-        raise UsageError(f"unknown engine; expected one of {', '.join(ENGINES)}", field="engine", value=engine)
-    if fail_on not in FAIL_ON:
-        raise UsageError(f"fail_on must be one of {', '.join(FAIL_ON)}", field="fail_on", value=fail_on)
     from lmsgraph.errors import RewrittenError, UnsupportedError
-    from lmsgraph.namespaces import compact_iri
-    from lmsgraph.validation.compiled import Compiler, run_compiled
+    from lmsgraph.validation.compiled import run_compiled
     from lmsgraph.validation.loading import stored_forms
 
     sset = shape_set(shapes)
@@ -308,14 +307,7 @@ def validate(
     declined = None
     if engine != "pyshacl":
         try:
-            if sset.name in SHAPE_SETS and sset.given is None:
-                compiler, done = compiled_bundled(sset.name)
-                if isinstance(done, UnsupportedError):
-                    raise done
-                compiled = done
-            else:
-                compiler = Compiler(shapes_graph, compact_iri)
-                compiled = compiler.compile()
+            compiler, compiled = _compiled(sset)
             if stored_forms({(str(v), str(v.datatype)) for v in compiler.term_literals if v.datatype}):
                 raise RewrittenError("the shapes compare by term a literal that Oxigraph stores in another form")
         except UnsupportedError as exc:
@@ -351,15 +343,30 @@ def validate(
     )
 
 
+def _compiled(sset: ShapeSet) -> tuple[Compiler, list[Compiled]]:
+    """The compiler of a shape set and what it compiled (a bundled set compiled once per
+    process); :class:`UnsupportedError` where the compiled engine declines the shapes."""
+    from lmsgraph.errors import UnsupportedError
+    from lmsgraph.namespaces import compact_iri
+    from lmsgraph.validation.compiled import Compiler
+
+    if sset.name in SHAPE_SETS and sset.given is None:
+        compiler, done = compiled_bundled(sset.name)
+        if isinstance(done, UnsupportedError):
+            raise done
+        return compiler, done
+    compiler = Compiler(sset.graph(), compact_iri)
+    return compiler, compiler.compile()
+
+
 def _validate_store(
     folder: Path, shapes: Any, engine: str, checks: bool, fail_on: str, progress: Progress | None, data: Any
 ) -> ValidationReport:
     """Validate the default graph of the store in ``folder`` where it lies (see :func:`validate`):
     the terms in the report are the store's, since the store is the data."""
     from lmsgraph.errors import UnsupportedError
-    from lmsgraph.namespaces import compact_iri
     from lmsgraph.persistent import open_store
-    from lmsgraph.validation.compiled import Compiler, run_compiled
+    from lmsgraph.validation.compiled import run_compiled
 
     if data is not None:
         raise UsageError("give data files or a store, not both", field="store", value=str(folder))
@@ -367,16 +374,9 @@ def _validate_store(
         raise UsageError(
             "a store is validated by the compiled engine; pyshacl reads data into memory", field="engine", value=engine
         )
-    if fail_on not in FAIL_ON:
-        raise UsageError(f"fail_on must be one of {', '.join(FAIL_ON)}", field="fail_on", value=fail_on)
     sset = shape_set(shapes)
     try:
-        if sset.name in SHAPE_SETS and sset.given is None:
-            _, compiled = compiled_bundled(sset.name)
-            if isinstance(compiled, UnsupportedError):
-                raise compiled
-        else:
-            compiled = Compiler(sset.graph(), compact_iri).compile()
+        _, compiled = _compiled(sset)
     except UnsupportedError as exc:
         raise UsageError(
             f"the compiled engine cannot give the exact report for these shapes ({exc}), and a store is "
