@@ -70,6 +70,7 @@ def test_batches_are_refused_where_they_could_change_the_report(tmp_path, capsys
         (["--shapes", "graph", str(data)], "read a record alone"),
         (["--shapes", "cases", str(turtle)], "N-Triples"),
         (["--shapes", "cases"], "data files"),
+        (["--shapes", "cases", str(tmp_path / "absent.nt")], "absent.nt: no such file"),
     ]:
         code = main(["validate", "--batch-records", "10", *args])
         assert code == 2 and words in capsys.readouterr().err, args

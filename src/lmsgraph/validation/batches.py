@@ -151,16 +151,19 @@ def validate_in_batches(
         )
     if records < 1:
         raise UsageError("a batch holds at least one record", field="batch-records", value=str(records))
+    from lmsgraph.inputs import regular_file
+
     for path in paths:
         if Path(path).suffix.lower() != ".nt":
             raise UsageError("batches are read from N-Triples files (.nt)", field="files", value=str(path))
+    paths = [regular_file(Path(path)) for path in paths]  # a missing file, a folder: named before any work
     from lmsgraph.ntriples import rdflib_term
 
     say = progress or (lambda message: None)
     shared_terms = {str(term) for term in _vocabulary_terms()}
     results, engines = [], set()
     with tempfile.TemporaryDirectory(prefix="lmsgraph-batches-") as work:
-        shared, files = partition([Path(p) for p in paths], records, Path(work), say)
+        shared, files = partition(paths, records, Path(work), say)
         for n, batch in enumerate(files, 1):
             say(f"validating batch {n} of {len(files)}")
             report = validate(batch)
