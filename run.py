@@ -32,6 +32,7 @@ SYSTEM_NEEDS = {
     ),
     "rapper (independent RDF parser)": (lambda: shutil.which("rapper"), "raptor2-utils"),
     "Virtuoso (remote SPARQL endpoint in the tests)": (lambda: shutil.which("virtuoso-t"), "virtuoso-opensource-7-bin"),
+    "Chromium (browser tests of lmsgraph serve)": (lambda: shutil.which("chromium"), "chromium"),
 }
 JOB_NEEDS = {
     "main": [

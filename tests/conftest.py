@@ -45,7 +45,18 @@ TIERS = {
     "java": lambda: _java_and_owlapi(),
     "virtuoso": lambda: None if shutil.which("virtuoso-t") else "Virtuoso (Debian's virtuoso-opensource-7-bin)",
     "rapper": lambda: None if shutil.which("rapper") else "rapper (Debian's raptor2-utils)",
+    "browser": lambda: _browser(),
 }
+
+
+def _browser() -> str | None:
+    if not shutil.which("chromium"):
+        return "Chromium (Debian's chromium)"
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "Playwright (pip install playwright)"
+    return None
 
 
 def missing_tool(tier: str) -> str | None:

@@ -1,6 +1,8 @@
-"""One compliance suite, three backends: every canned query with its example parameters gives
-the same answers on the bundled graph in pyoxigraph, in rdflib, and on a real Virtuoso
-server (started on loopback by the ``virtuoso`` fixture and loaded with ``lmsgraph push``)."""
+"""One compliance suite, four backends: every canned query with its example parameters gives
+the same answers on the bundled graph in pyoxigraph, in rdflib, on a real Virtuoso server
+(started on loopback by the ``virtuoso`` fixture and loaded with ``lmsgraph push``), and on
+``lmsgraph serve``'s own SPARQL endpoint (started on loopback), the last two through the
+remote backend."""
 
 from __future__ import annotations
 
@@ -21,10 +23,27 @@ CATALOGUE = catalogue()
 MAY_BE_EMPTY = {"cohort-marker-positivity-by-entity"}  # the bundled cases record no marker results
 
 
+def serve_endpoint(request, store=None):
+    """The remote backend over ``lmsgraph serve``'s endpoint, on loopback, serving ``store``
+    (default: the bundled graph); stopped when the tests that use it are done."""
+    from support.served import Served
+
+    from lmsgraph.serve.app import create_app
+
+    served = Served(create_app(lmsgraph.connect(store=store)))
+    request.addfinalizer(served.stop)
+    return lmsgraph.connect("remote", endpoint=served.url + "/sparql", timeout=30)
+
+
 @pytest.fixture(scope="module")
 def backends(graph, request):
-    """Every backend there is here: Oxigraph and rdflib always, the remote one when Virtuoso is installed."""
-    found = {"oxigraph": lmsgraph.connect(), "rdflib": lmsgraph.connect("rdflib", graph=graph)}
+    """Every backend there is here: Oxigraph and rdflib always, the remote backend over
+    ``lmsgraph serve`` always, and over Virtuoso when it is installed."""
+    found = {
+        "oxigraph": lmsgraph.connect(),
+        "rdflib": lmsgraph.connect("rdflib", graph=graph),
+        "served": serve_endpoint(request),
+    }
     if missing_tool("virtuoso") is None:
         virtuoso = request.getfixturevalue("virtuoso")
         found["remote"] = lmsgraph.connect("remote", endpoint=virtuoso.sparql, named_graph=DEFAULT_GRAPH, timeout=30)
@@ -233,6 +252,7 @@ def cohort_backends(graph, request):
     found = {
         "oxigraph": lmsgraph.connect(store=store),
         "rdflib": lmsgraph.connect("rdflib", graph=combined),
+        "served": serve_endpoint(request, store),
     }
     if missing_tool("virtuoso") is not None:
         return found

@@ -41,6 +41,10 @@ def test_wheel_contains_the_data_files(tmp_path):
         missing = expected - names
         assert not missing, f"{kind} files missing from {wheel.name}: {sorted(missing)}"
     assert "lmsgraph/java/DlProfileCheck.java" in names
+    web = REPO / "src" / "lmsgraph" / "serve"
+    for folder in ("templates", "static"):
+        shipped = {f"lmsgraph/serve/{folder}/{p.name}" for p in (web / folder).iterdir() if p.is_file()}
+        assert shipped and shipped <= names, f"lmsgraph serve's {folder} missing from {wheel.name}"
 
 
 def test_installed_data_matches_the_repository():

@@ -7,7 +7,8 @@ catch either, and each name ends in ``Error``:
   :class:`UnknownNameError` (also ``LookupError``) a name no term has, :class:`WrongKindError`
   a term of another kind than asked for.
 - :class:`UsageError` (``ValueError``): an argument or setting is not one lmsgraph accepts (an
-  unknown format, engine or authentication scheme); the data is not at fault.
+  unknown format, engine or authentication scheme); the data is not at fault;
+  :class:`RefusedRequestError` a request ``lmsgraph serve`` refuses, with its HTTP status.
 - :class:`QueryError` (``ValueError``): a query cannot run as written; :class:`EndpointError`
   (also ``OSError``) a SPARQL endpoint failed, refused or could not be reached;
   :class:`QueryLimitError` a query reached its time or row limit.
@@ -117,6 +118,16 @@ class QueryLimitError(QueryError):
 
 class QueryCancelledError(QueryLimitError):
     """Inside a query's worker thread: its caller stopped waiting (a limit, or Ctrl-C)."""
+
+
+class RefusedRequestError(UsageError):
+    """``lmsgraph serve`` refuses a request; ``status`` is the HTTP status it answers with (400 a
+    malformed or refused query, 406 no format the client accepts, 413 a request too large, 415 a
+    body of a type the endpoint does not read, 503 too many queries running)."""
+
+    def __init__(self, message: str, *, status: int = 400, field: str | None = None, value: object = None) -> None:
+        self.status = status
+        super().__init__(message, field=field, value=value)
 
 
 class PushError(LmsgraphError, OSError):

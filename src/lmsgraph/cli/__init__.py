@@ -41,6 +41,7 @@ COMMANDS = {
     ),
     "push": ("query", "Send the bundled graph to a named graph of a SPARQL 1.1 store, atomically."),
     "load": ("query", "Load the graph and FILES (case records, more RDF) into an on-disk store, once."),
+    "serve": ("serve", "Serve the graph on the web: a page per term, the canned queries, a read-only SPARQL endpoint."),
 }
 COMMAND_MODULES = {name: module for name, (module, _) in COMMANDS.items()}
 

@@ -14,7 +14,18 @@ TABLE_FORMATS = ("table", "json", "csv", "tsv")
 DEFAULT_NAMED_GRAPH = LMSG_NS
 
 
-def _positive(name: str, default: float, help: str):
+def data_option():
+    """``--data FILE``, repeatable: the user's case records added to the bundled graph."""
+    return click.option(
+        "--data",
+        "data_files",
+        multiple=True,
+        type=click.Path(path_type=Path),
+        help="Add your case records (Turtle, N-Triples, JSON-LD, CSV) to the bundled graph; repeatable.",
+    )
+
+
+def positive(name: str, default: float, help: str):
     """An option taking a number above zero."""
     return click.option(
         name, type=click.FloatRange(min=0, min_open=True), default=default, show_default=True, help=help
@@ -41,7 +52,7 @@ def backend_options(fn):
         click.option("--user", help="User name for the endpoint."),
         click.option("--password", envvar="LMSGRAPH_PASSWORD", help="Password (or set LMSGRAPH_PASSWORD)."),
         click.option("--auth", type=click.Choice(("digest", "basic")), default="digest", show_default=True),
-        _positive("--timeout", 30.0, "Seconds the query has for its whole answer, on any backend."),
+        positive("--timeout", 30.0, "Seconds the query has for its whole answer, on any backend."),
         click.option(
             "--max-rows",
             type=click.IntRange(min=0),
@@ -49,20 +60,14 @@ def backend_options(fn):
             show_default=True,
             help="The most rows an answer may have; a larger one is an error, never cut short.",
         ),
-        _positive("--max-answer-mb", 256.0, "The largest answer read from the endpoint, in MB."),
+        positive("--max-answer-mb", 256.0, "The largest answer read from the endpoint, in MB."),
         click.option(
             "--store",
             "store_dir",
             type=click.Path(path_type=Path),
             help="Query the on-disk store made by `lmsgraph load --store DIR` instead of loading the graph.",
         ),
-        click.option(
-            "--data",
-            "data_files",
-            multiple=True,
-            type=click.Path(path_type=Path),
-            help="Add your case records (Turtle, N-Triples, JSON-LD, CSV) to the bundled graph; repeatable.",
-        ),
+        data_option(),
     ]
     for option in reversed(options):
         fn = option(fn)
