@@ -125,7 +125,10 @@ def main(argv: list[str]) -> int:
     if job == "main":
         install("")
         step("building the graph into build/")
-        return subprocess.call([str(BIN / "lmsgraph"), "build", "--out", str(ROOT / "build"), *rest], cwd=ROOT)
+        code = subprocess.call([str(BIN / "lmsgraph"), "build", "--out", str(ROOT / "build"), *rest], cwd=ROOT)
+        if code == 0:
+            step(f"to browse the graph: {BIN / 'lmsgraph'} serve   (then open http://127.0.0.1:8000/)")
+        return code
     install("[test]")
     if job == "check":
         for title, cmd in (

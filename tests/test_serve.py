@@ -18,6 +18,7 @@ import sys
 import time
 import xml.etree.ElementTree as ET
 from html import unescape
+from pathlib import Path
 
 import pytest
 import rdflib
@@ -590,3 +591,85 @@ def test_serve_does_not_load_with_import_lmsgraph():
     code = "import sys, lmsgraph; print(any(m.startswith(('starlette', 'uvicorn', 'jinja2', 'lmsgraph.serve')) for m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"
+
+
+# --- against Oxigraph's own server -----------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def oxigraph_server(tmp_path_factory, kg):
+    """``oxigraph serve-read-only`` (the ``oxigraph`` package) on loopback, over the triples lmsgraph serves."""
+    import shutil
+    import socket
+
+    import pyoxigraph
+
+    cli = shutil.which("oxigraph", path=str(Path(sys.executable).parent)) or shutil.which("oxigraph")
+    if cli is None:
+        pytest.skip("needs Oxigraph's server (pip install oxigraph); `python3 run.py test` installs it")
+    folder = tmp_path_factory.mktemp("oxigraph-server")
+    data = folder / "data.nt"
+    kg.backend.store.dump(str(data), format=pyoxigraph.RdfFormat.N_TRIPLES, from_graph=pyoxigraph.DefaultGraph())
+    subprocess.run(
+        [cli, "load", "--location", str(folder / "db"), "--file", str(data)], check=True, capture_output=True
+    )
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(
+        [cli, "serve-read-only", "--location", str(folder / "db"), "--bind", f"127.0.0.1:{port}"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}/query"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            if _get(url + "?query=ASK%7B%7D", "application/sparql-results+json")[0] == 200:
+                break
+        except OSError:  # not listening yet
+            pass
+        assert time.monotonic() < deadline and server.poll() is None, "Oxigraph's server did not start"
+        time.sleep(0.1)
+    yield url
+    server.terminate()
+    server.wait(timeout=30)
+
+
+REFERENCE_QUERIES = [
+    SELECT,
+    "SELECT ?s ?o WHERE { ?s <http://www.w3.org/2004/02/skos/core#exactMatch> ?o } ORDER BY ?s ?o",
+    "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
+    "ASK { ?s a <http://www.w3.org/2002/07/owl#Class> }",
+]
+
+
+RESULT_MEDIA = [
+    "application/sparql-results+json",
+    "application/sparql-results+xml",
+    "text/csv",
+    "text/tab-separated-values",
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "media"),
+    # The CSV and TSV results formats have no form for a boolean: ASK in JSON and XML only.
+    [(t, m) for t in REFERENCE_QUERIES for m in RESULT_MEDIA if not (t.startswith("ASK") and m.startswith("text/"))],
+)
+def test_the_endpoint_answers_as_oxigraphs_own_server_does(client, oxigraph_server, text, media):
+    import urllib.parse
+
+    ours = client.get("/sparql", params={"query": text}, headers={"Accept": media})
+    status, theirs = _get(oxigraph_server + "?" + urllib.parse.urlencode({"query": text}), media)
+    assert ours.status_code == status == 200
+    if media.endswith("json"):
+        assert ours.json() == json.loads(theirs)
+    else:
+        assert ours.text == theirs
+
+
+@pytest.mark.parametrize("path", ["/a%20b", "/x%3Ey", '/q"uote', "/%7Bbrace%7D", "/back%5Cslash"])
+def test_a_path_that_is_no_iri_is_404(client, path):
+    answer = client.get(path, headers=HTML)
+    assert answer.status_code == 404 and "no term has the IRI" in text_of(answer.text)

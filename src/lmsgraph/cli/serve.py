@@ -72,7 +72,9 @@ def serve(
         raise UsageError(
             "give an IP address to listen on (127.0.0.1, ::1, 0.0.0.0)", field="host", value=host
         ) from None
-    sock = socket.socket(family, socket.SOCK_STREAM)
+    # IPPROTO_TCP named, so that asyncio sets TCP_NODELAY on every connection accepted (it checks the
+    # protocol): without it, an answer sent in two writes waits for the client's delayed ACK, 40 ms.
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         sock.bind((host, port))

@@ -239,7 +239,11 @@ class Site:
 
         name = request.path_params["name"]
         iri = LMSG_NS + name
-        if not name or not exists(self.kg, iri):
+        try:
+            found = bool(name) and exists(self.kg, iri)
+        except LmsgraphError:  # not an IRI at all (a space, a quote...)
+            found = False
+        if not found:
             return self.problem(request, 404, f"no term has the IRI {iri}; search for it at /search?q=")
         fmt = request.query_params.get("format")
         if fmt is not None:

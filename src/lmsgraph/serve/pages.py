@@ -9,6 +9,7 @@ lay out; an entity's profile and a claim's rendering come from :mod:`lmsgraph.ap
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -44,15 +45,8 @@ SELECT ?p ?o (SAMPLE(?pl) AS ?pLabel) (SAMPLE(?ol) AS ?oLabel) WHERE {
 } GROUP BY ?p ?o
 """
 )
-INCOMING = (
-    sparql_prefixes("rdfs")
-    + """
-SELECT ?s ?p (SAMPLE(?sl) AS ?sLabel) (SAMPLE(?pl) AS ?pLabel) WHERE {
-  ?s ?p ?term . FILTER (isIRI(?s))
-  OPTIONAL { ?s rdfs:label ?sl }
-  OPTIONAL { ?p rdfs:label ?pl }
-} GROUP BY ?s ?p ORDER BY ?p ?s LIMIT """
-    + str(INCOMING_SHOWN + 1)
+INCOMING = "SELECT DISTINCT ?s ?p WHERE { ?s ?p ?term FILTER (isIRI(?s)) } ORDER BY ?p ?s LIMIT " + str(
+    INCOMING_SHOWN + 1
 )
 INCOMING_COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?term FILTER (isIRI(?s)) }"
 #: Named classes above the term, and each one's named parents: the tree down to the term.
@@ -72,27 +66,24 @@ SELECT ?child (SAMPLE(?l) AS ?label) WHERE {
 } GROUP BY ?child ORDER BY ?label ?child
 """
 )
-#: Case records diagnosed with the term or a subclass of it, or observing it as a feature.
+#: Case records diagnosed with the term or a subclass of it, or observing it as a feature or a
+#: marker. Each part starts from the term, so a page reads only the cases that name it.
+CASES_WHERE = """
+  { ?diagnosis rdfs:subClassOf* ?term . ?case lmsg:diagnosis ?diagnosis }
+  UNION { ?observation lmsg:feature ?term . ?case lmsg:hasObservation ?observation }
+  UNION { ?result lmsg:marker ?term . ?case lmsg:hasMarkerResult ?result }
+"""
 CASES = (
     sparql_prefixes("lmsg", "rdfs")
-    + """
-SELECT ?case (SAMPLE(?l) AS ?label) WHERE {
-  { ?case lmsg:diagnosis/rdfs:subClassOf* ?term }
-  UNION { ?case lmsg:hasObservation/lmsg:feature ?term }
-  UNION { ?case lmsg:hasMarkerResult/lmsg:marker ?term }
-  OPTIONAL { ?case rdfs:label ?l }
-} GROUP BY ?case ORDER BY ?case LIMIT """
+    + "SELECT DISTINCT ?case WHERE {"
+    + CASES_WHERE
+    + "} ORDER BY ?case LIMIT "
     + str(CASES_SHOWN)
 )
-CASES_COUNT = (
-    sparql_prefixes("lmsg", "rdfs")
-    + """
-SELECT (COUNT(DISTINCT ?case) AS ?n) WHERE {
-  { ?case lmsg:diagnosis/rdfs:subClassOf* ?term }
-  UNION { ?case lmsg:hasObservation/lmsg:feature ?term }
-  UNION { ?case lmsg:hasMarkerResult/lmsg:marker ?term }
-}
-"""
+CASES_COUNT = sparql_prefixes("lmsg", "rdfs") + "SELECT (COUNT(DISTINCT ?case) AS ?n) WHERE {" + CASES_WHERE + "}"
+LABELS = (
+    sparql_prefixes("rdfs")
+    + "SELECT ?x (SAMPLE(?l) AS ?label) WHERE { VALUES ?x { ?terms } ?x rdfs:label ?l } GROUP BY ?x"
 )
 AXIOMS = (
     sparql_prefixes("owl")
@@ -156,17 +147,24 @@ class TermPage:
 
 
 def _rows(kg: KnowledgeGraph, text: str, iri: str) -> list[tuple[Any, ...]]:
-    """The rows of ``text`` with ``?term`` bound to ``iri`` (an escaped ``BIND``: the grouped
-    queries here do not project ``?term``, which Oxigraph's substitutions need)."""
-    from lmsgraph.backends import bind_values
+    """The rows of ``text`` with ``?term`` written as the IRI ``iri`` (checked and escaped by
+    :meth:`Term.sparql`): Oxigraph then starts each pattern from the term, where a bound
+    variable would leave it to read every case record first."""
+    return kg.backend.run(re.sub(r"\?term\b", lambda _: Term("iri", iri).sparql(), text)).rows
 
-    return kg.backend.run(bind_values(text, {"term": Term("iri", iri)})).rows
+
+def _labels(kg: KnowledgeGraph, iris: set[str], known: dict[str, str]) -> dict[str, str]:
+    """``known`` with the labels of the ``iris`` it lacks (case records: the name index holds terms only)."""
+    wanted = sorted(iris - known.keys())
+    if not wanted:
+        return known
+    values = " ".join(Term("iri", i).sparql() for i in wanted)
+    found = kg.backend.run(LABELS.replace("?terms", values)).rows
+    return {**known, **{row[0].value: row[1].value for row in found if row[0] is not None and row[1] is not None}}
 
 
 def exists(kg: KnowledgeGraph, iri: str) -> bool:
-    from lmsgraph.backends import bind_values
-
-    return bool(kg.backend.run(bind_values(EXISTS, {"term": Term("iri", iri)})).boolean)
+    return bool(kg.backend.run(EXISTS.replace("?term", Term("iri", iri).sparql())).boolean)
 
 
 def term_page(kg: KnowledgeGraph, iri: str) -> TermPage:
@@ -188,12 +186,14 @@ def term_page(kg: KnowledgeGraph, iri: str) -> TermPage:
     ordered = sorted(statements.values(), key=lambda s: (s.predicate.label.lower(), s.predicate.iri))
     for s in ordered:
         s.values.sort(key=lambda v: (v.label.lower(), v.iri) if isinstance(v, Link) else (v.lower(), ""))
-    incoming = [
-        (link(s.value, sl.value if sl else None), link(p.value, pl.value if pl else None))
-        for s, p, sl, pl in _rows(kg, INCOMING, iri)
-    ]
+    naming = _rows(kg, INCOMING, iri)
+    case_rows = _rows(kg, CASES, iri)
+    named = _labels(
+        kg, {s.value for s, _ in naming} | {p.value for _, p in naming} | {c.value for (c,) in case_rows}, labels
+    )
+    incoming = [(link(s.value, named.get(s.value)), link(p.value, named.get(p.value))) for s, p in naming]
     incoming_total = int(_rows(kg, INCOMING_COUNT, iri)[0][0].value)
-    cases = [link(c.value, lab.value if lab else None) for c, lab in _rows(kg, CASES, iri)]
+    cases = [link(c.value, named.get(c.value)) for (c,) in case_rows]
     cases_total = int(_rows(kg, CASES_COUNT, iri)[0][0].value) if cases else 0
     own = statements.get(RDFS + "label")
     label = labels.get(iri) or (min(v for v in own.values if isinstance(v, str)) if own and own.values else None)
