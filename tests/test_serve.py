@@ -118,6 +118,14 @@ def test_citation_feature_and_case_pages_link_to_what_names_them(client):
     assert 'href="/InflammatoryLeiomyosarcoma"' in case
 
 
+def test_the_ontology_has_a_page_under_its_title(client, kg):
+    title = kg.sparql(
+        "SELECT ?t WHERE { <https://w3id.org/lmsgraph/lmsgraph.owl> <http://purl.org/dc/terms/title> ?t }"
+    )
+    page = client.get("/lmsgraph.owl", headers=HTML)
+    assert page.status_code == 200 and f"<h1>{title[0]['t']}</h1>" in page.text
+
+
 def test_an_unknown_term_is_404_and_says_so(client):
     page = client.get("/NoSuchTerm", headers=HTML)
     assert page.status_code == 404 and "https://w3id.org/lmsgraph/NoSuchTerm" in text_of(page.text)
@@ -185,6 +193,7 @@ def test_a_term_refuses_a_form_it_does_not_have(client):
         ("lmsg:Desmin", "Desmin"),  # a CURIE
         ("ICD-O:8890/3", "Leiomyosarcoma"),  # an external code
         ("NCIT:C27495", "InflammatoryLeiomyosarcoma"),
+        ("Mondo:0003347", "InflammatoryLeiomyosarcoma"),
         ("hepatic leiomyosarcoma", "HepaticLeiomyosarcoma"),  # a label
     ],
 )
@@ -227,6 +236,26 @@ def test_every_query_answers_on_the_web_as_it_does_in_python(client, kg, name):
     assert len(rows) == len(table)
     for p in query.params:
         assert f"example: <code>{p.example}</code>" in page.text.replace("&#34;", '"')
+
+
+def test_a_canned_query_past_its_deadline_is_stopped(monkeypatch):
+    kg = lmsgraph.connect()
+    answered = kg.query
+
+    def endless(name, **params):
+        if name == "markers-of-entity":
+            time.sleep(3600)
+        return answered(name, **params)
+
+    monkeypatch.setattr(kg, "query", endless)  # the worker processes inherit the slow query
+    limited = TestClient(create_app(kg, ServeLimits(timeout=0.5, max_running=1)))
+    started = time.monotonic()
+    stuck = limited.get("/queries/markers-of-entity.json", params={"entity": "lmsg:Desmin"})
+    assert stuck.status_code == 503 and "0.5 s" in stuck.text and time.monotonic() - started < 10
+    page = limited.get("/queries/markers-of-entity", params={"entity": "lmsg:Desmin"}, headers=HTML)
+    assert page.status_code == 503 and "stopped" in text_of(page.text)
+    # The one place is free again at once: the worker was killed, not left running.
+    assert limited.get("/queries/subtypes-of-entity.json", params={"entity": "lmsg:Leiomyosarcoma"}).status_code == 200
 
 
 def test_a_query_form_without_values_shows_the_parameters_and_no_answer(client):
@@ -358,7 +387,7 @@ def test_refused_requests(client, how, expected):
             "/sparql", params={"query": "SELECT * { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }"}
         ),
         "malformed": lambda: client.get("/sparql", params={"query": "SELECT WHERE {"}),
-        "no-query": lambda: client.get("/sparql"),
+        "no-query": lambda: client.post("/sparql", data={"default-graph-uri": "urn:x:g"}),
         "two-queries": lambda: client.get("/sparql?query=ASK%7B%7D&query=ASK%7B%7D"),
         "other-type": lambda: client.post("/sparql", content=b"{}", headers={"Content-Type": "application/json"}),
         "not-acceptable": lambda: client.get("/sparql", params={"query": "ASK {}"}, headers={"Accept": "text/turtle"}),
@@ -368,6 +397,29 @@ def test_refused_requests(client, how, expected):
     assert answer.headers["content-type"].startswith("text/plain") and answer.text.strip()
     # Nothing was added: the store is read-only through the endpoint.
     assert client.get("/sparql", params={"query": "ASK { <urn:x:a> ?p ?o }"}).json()["boolean"] is False
+
+
+@pytest.mark.parametrize(("accept", "syntax"), [(None, "turtle"), ("application/ld+json", "json-ld")])
+def test_the_endpoint_describes_itself_when_asked_without_a_query(client, accept, syntax):
+    answer = client.get("/sparql", headers={"Accept": accept} if accept else {})
+    assert answer.status_code == 200
+    graph = rdflib.Graph().parse(data=answer.content, format=syntax)
+    sd = rdflib.Namespace("http://www.w3.org/ns/sparql-service-description#")
+    formats = rdflib.Namespace("http://www.w3.org/ns/formats/")
+    service = graph.value(predicate=rdflib.RDF.type, object=sd.Service)
+    assert graph.value(service, sd.endpoint) == rdflib.URIRef("http://testserver/sparql")
+    assert set(graph.objects(service, sd.supportedLanguage)) == {sd.SPARQL11Query}
+    assert {formats.SPARQL_Results_JSON, formats.SPARQL_Results_CSV, formats.Turtle} <= set(
+        graph.objects(service, sd.resultFormat)
+    )
+
+
+def test_cors_only_when_asked(kg):
+    origin = {"Origin": "https://editor.example.org"}
+    plain = TestClient(create_app(kg)).get("/sparql", params={"query": "ASK {}"}, headers=origin)
+    assert "access-control-allow-origin" not in plain.headers
+    shared = TestClient(create_app(kg, cors=True)).get("/sparql", params={"query": "ASK {}"}, headers=origin)
+    assert shared.status_code == 200 and shared.headers["access-control-allow-origin"] == "*"
 
 
 def test_a_browser_asking_the_endpoint_for_html_gets_a_form(client):

@@ -35,6 +35,9 @@ from lmsgraph.cli.query import data_option, positive
     show_default=True,
     help="SPARQL queries running at once (one more: 503).",
 )
+@click.option(
+    "--cors", is_flag=True, help="Let web pages of any origin read the answers (for query editors on the web)."
+)
 def serve(
     host: str,
     port: int,
@@ -44,6 +47,7 @@ def serve(
     max_answer_mb: float,
     max_request_kb: float,
     max_running: int,
+    cors: bool,
 ) -> None:
     """Serve the graph on the web: a page per term, the canned queries, a read-only SPARQL endpoint."""
     import uvicorn.config
@@ -65,7 +69,7 @@ def serve(
         if store_dir is not None
         else "the bundled graph" + (f" and {', '.join(str(p) for p in data_files)}" if data_files else "")
     )
-    app = create_app(kg, limits, about=about)
+    app = create_app(kg, limits, about=about, cors=cors)
     try:
         family = socket.AF_INET6 if ipaddress.ip_address(host).version == 6 else socket.AF_INET
     except ValueError:

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 from lmsgraph.errors import LmsgraphError, QueryLimitError, RefusedRequestError, UnknownNameError
 from lmsgraph.prefixes import LMSG_NS, compact_iri
 from lmsgraph.serve.pages import RDF_FORMATS, Link, exists, link, outline, path_of, term_page, term_rdf
-from lmsgraph.serve.sparql import Endpoint, ServeLimits, negotiate, read_request
+from lmsgraph.serve.sparql import Endpoint, ServeLimits, negotiate, read_request, service_description
 
 if TYPE_CHECKING:
     from starlette.applications import Starlette
@@ -52,9 +52,12 @@ SELECT ?class ?parent WHERE {
 """
 
 
-def create_app(kg: KnowledgeGraph, limits: ServeLimits | None = None, *, about: str = "") -> Starlette:
+def create_app(
+    kg: KnowledgeGraph, limits: ServeLimits | None = None, *, about: str = "", cors: bool = False
+) -> Starlette:
     """The application over ``kg`` (an Oxigraph-backed :class:`~lmsgraph.api.KnowledgeGraph`);
-    ``about`` says what it holds (shown on the home page)."""
+    ``about`` says what it holds (shown on the home page); ``cors`` lets pages of any other
+    origin read its answers (CORS headers, for query editors on the web)."""
     import jinja2
     from starlette.applications import Starlette
     from starlette.routing import Mount, Route
@@ -76,7 +79,20 @@ def create_app(kg: KnowledgeGraph, limits: ServeLimits | None = None, *, about: 
         yield
         site.close()
 
-    app = Starlette(routes=routes, lifespan=lifespan)
+    middleware = []
+    if cors:
+        from starlette.middleware import Middleware
+        from starlette.middleware.cors import CORSMiddleware
+
+        middleware.append(
+            Middleware(
+                CORSMiddleware,
+                allow_origins=["*"],
+                allow_methods=["GET", "POST"],
+                allow_headers=["Accept", "Content-Type"],
+            )
+        )
+    app = Starlette(routes=routes, lifespan=lifespan, middleware=middleware)
     app.state.site = site
     site.templates = jinja2.Environment(
         loader=jinja2.FileSystemLoader(HERE / "templates"),
@@ -103,7 +119,7 @@ class Site:
         self.kg = kg
         self.limits = limits
         self.about = about
-        self.endpoint = Endpoint(kg.backend.store, limits)  # type: ignore[attr-defined]
+        self.endpoint = Endpoint(kg, limits)
         self.templates: Any = None
         # Read once, before any request: the name index, the hierarchy, the claims and citations.
         kg.labels()
@@ -195,40 +211,37 @@ class Site:
                 request, 400, f"{name} takes no parameter {', '.join(unknown)}; it takes: {', '.join(given) or 'none'}"
             )
         complete = all(v.strip() for v in given.values())
-        table = None
+        answer: Any = None
         error = ""
+        status = 200
         if complete or not query.params:
             try:
-                table = self.kg.query(name, **given)
-            except QueryLimitError as exc:
+                # In a worker process, as SPARQL queries are: stopped at the deadline.
+                answer = self.endpoint.workers.run(("canned", name, given, fmt), self.limits.timeout)
+            except (RefusedRequestError, QueryLimitError) as exc:
+                status = exc.status if isinstance(exc, RefusedRequestError) else 503
                 if fmt != "html":
-                    return Plain(f"{exc}\n", status_code=503, media_type="text/plain")
-                error = str(exc)
-            except LmsgraphError as exc:
-                if fmt != "html":
-                    return Plain(f"{exc}\n", status_code=400, media_type="text/plain")
+                    return Plain(f"{exc}\n", status_code=status, media_type="text/plain")
                 error = str(exc)
         elif fmt != "html":
             missing = [p for p, v in given.items() if not v.strip()]
             return Plain(f"{name} needs {', '.join(missing)}\n", status_code=400, media_type="text/plain")
-        if fmt == "json" and table is not None:
-            return Plain(table.render("json"), media_type="application/json")
-        if fmt == "csv" and table is not None:
-            return Plain(table.render("csv"), media_type="text/csv; charset=utf-8")
-        rows = None
-        if table is not None:
-            rows = [[_cell(row.get(v)) for v in table.variables] for row in table]
+        if fmt == "json" and answer is not None:
+            return Plain(answer, media_type="application/json")
+        if fmt == "csv" and answer is not None:
+            return Plain(answer, media_type="text/csv; charset=utf-8")
+        variables, rows = answer if answer is not None else ([], None)
         links = {}
-        if table is not None:
+        if answer is not None:
             qs = urllib.parse.urlencode(given)
             links = {"json": f"/queries/{name}.json?{qs}", "csv": f"/queries/{name}.csv?{qs}"}
         return self.render(
             "query.html",
-            400 if error else 200,
+            status,
             title=name,
             query=query,
             given=given,
-            variables=table.variables if table is not None else [],
+            variables=variables,
             rows=rows,
             error=error,
             links=links,
@@ -277,8 +290,14 @@ class Site:
         from starlette.responses import Response as Raw
 
         fields = list(request.query_params.multi_items())
-        if request.method == "GET" and not fields and _wants_html(request):
-            return self.render("sparql.html", title="SPARQL endpoint", limits=self.limits)
+        if request.method == "GET" and not fields:
+            if _wants_html(request):
+                return self.render("sparql.html", title="SPARQL endpoint", limits=self.limits)
+            try:
+                described = service_description(str(request.url), request.headers.get("accept"))
+            except RefusedRequestError as exc:
+                return Raw(f"{exc}\n", status_code=exc.status, media_type="text/plain")
+            return Raw(described.body, media_type=described.media_type, headers={"Vary": "Accept"})
         try:
             body = await _body(request, self.limits.max_request_bytes) if request.method == "POST" else b""
             parsed = read_request(request.method, request.headers.get("content-type"), fields, body)
@@ -311,14 +330,3 @@ async def _body(request: Request, cap: int) -> bytes:
 def _wants_html(request: Request) -> bool:
     accept = request.headers.get("accept", "")
     return "text/html" in accept
-
-
-def _cell(value: Any) -> Link | str:
-    """A cell of a canned answer as the table shows it: a term as a link, else its text (a
-    claim's qualifiers and evidence in the one rendering of :mod:`lmsgraph.claims`)."""
-    from lmsgraph.tables import cell
-
-    iri = getattr(value, "iri", None)
-    if iri is not None:
-        return link(iri, getattr(value, "label", None) or getattr(value, "display", None) or None)
-    return cell(value, readable=True)

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 OWL = "http://www.w3.org/2002/07/owl#"
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+DCTERMS = "http://purl.org/dc/terms/"
 #: The most case records a page lists (it says how many there are in all).
 CASES_SHOWN = 50
 #: The most statements naming a term a page lists (it says how many there are in all).
@@ -118,6 +119,17 @@ def link(iri: str, label: str | None = None) -> Link:
     return Link(iri, label or compact_iri(iri), path_of(iri) is not None)
 
 
+def cell_view(value: Any) -> Link | str:
+    """A cell of a canned answer as a page shows it: a term as a link, else its text (a claim's
+    qualifiers and evidence in the one rendering of :mod:`lmsgraph.claims`)."""
+    from lmsgraph.tables import cell
+
+    iri = getattr(value, "iri", None)
+    if iri is not None:
+        return link(iri, getattr(value, "label", None) or getattr(value, "display", None) or None)
+    return cell(value, readable=True)
+
+
 @dataclass
 class Statement:
     """One property of a term and its values (terms as :class:`Link`, literals as text)."""
@@ -195,7 +207,7 @@ def term_page(kg: KnowledgeGraph, iri: str) -> TermPage:
     incoming_total = int(_rows(kg, INCOMING_COUNT, iri)[0][0].value)
     cases = [link(c.value, named.get(c.value)) for (c,) in case_rows]
     cases_total = int(_rows(kg, CASES_COUNT, iri)[0][0].value) if cases else 0
-    own = statements.get(RDFS + "label")
+    own = statements.get(RDFS + "label") or statements.get(DCTERMS + "title")
     label = labels.get(iri) or (min(v for v in own.values if isinstance(v, str)) if own and own.values else None)
     page = TermPage(
         term=link(iri, label),

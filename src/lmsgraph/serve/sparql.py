@@ -142,15 +142,59 @@ def read_request(method: str, content_type: str | None, fields: list[tuple[str, 
     )
 
 
+SD = "http://www.w3.org/ns/sparql-service-description#"
+FORMATS = "http://www.w3.org/ns/formats/"
+#: The W3C's IRI of each format the endpoint writes.
+FORMAT_IRIS = {
+    "JSON": "SPARQL_Results_JSON",
+    "XML": "SPARQL_Results_XML",
+    "CSV": "SPARQL_Results_CSV",
+    "TSV": "SPARQL_Results_TSV",
+    "TURTLE": "Turtle",
+    "N_TRIPLES": "N-Triples",
+    "JSON_LD": "JSON-LD",
+    "RDF_XML": "RDF_XML",
+}
+
+
+def service_description(endpoint: str, accept: str | None) -> Answer:
+    """The SPARQL 1.1 Service Description of the endpoint at the URL ``endpoint``, which the
+    protocol has the endpoint give for a GET without a query: a query service, SPARQL 1.1
+    Query only (no update, no federation), and the formats it answers in."""
+    import pyoxigraph
+
+    media = negotiate(accept, GRAPH_TYPES)
+    service = pyoxigraph.BlankNode("service")
+
+    def iri(value: str) -> Any:
+        return pyoxigraph.NamedNode(value)
+
+    rdf_type = iri("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    triples = [
+        pyoxigraph.Triple(service, rdf_type, iri(SD + "Service")),
+        pyoxigraph.Triple(service, iri(SD + "endpoint"), iri(endpoint)),
+        pyoxigraph.Triple(service, iri(SD + "supportedLanguage"), iri(SD + "SPARQL11Query")),
+    ]
+    for name in sorted(set(FORMAT_IRIS.values())):
+        triples.append(pyoxigraph.Triple(service, iri(SD + "resultFormat"), iri(FORMATS + name)))
+    written = pyoxigraph.serialize(
+        triples,
+        format=getattr(pyoxigraph.RdfFormat, GRAPH_TYPES[media]),
+        prefixes={"sd": SD, "formats": FORMATS} if GRAPH_TYPES[media] == "TURTLE" else None,
+    )
+    assert written is not None  # given no output, serialize returns the bytes
+    return Answer(written, media)
+
+
 class Endpoint:
-    """Runs protocol requests on one Oxigraph store, within :class:`ServeLimits`, each query in
+    """Runs protocol requests on the Oxigraph store of a knowledge graph, within :class:`ServeLimits`, each query in
     a worker process that is stopped at the deadline (:mod:`lmsgraph.serve.workers`)."""
 
-    def __init__(self, store: Any, limits: ServeLimits) -> None:
+    def __init__(self, kg: Any, limits: ServeLimits) -> None:
         from lmsgraph.serve.workers import Workers
 
         self.limits = limits
-        self.workers = Workers(store, limits.max_running)
+        self.workers = Workers(kg, limits.max_running)
 
     @property
     def running(self) -> int:
@@ -180,6 +224,7 @@ class Endpoint:
                     raise RefusedRequestError("not an IRI", field=field, value=value) from None
         body = self.workers.run(
             (
+                "sparql",
                 request.query,
                 list(request.default_graphs),
                 list(request.named_graphs),

@@ -37,16 +37,17 @@ class _Worker:
 
 
 class Workers:
-    """At most ``size`` worker processes over ``store``, forked by one zygote."""
+    """At most ``size`` worker processes over the knowledge graph ``kg`` (on Oxigraph), forked
+    by one zygote."""
 
-    def __init__(self, store: Any, size: int) -> None:
+    def __init__(self, kg: Any, size: int) -> None:
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         pid = os.fork()
         if pid == 0:  # the zygote
             code = 0
             try:
                 ours.close()
-                _zygote(store, theirs)
+                _zygote(kg, theirs)
             except BaseException:
                 code = 1
             finally:
@@ -60,9 +61,10 @@ class Workers:
         self.lock = threading.Lock()
         self.closed = False
 
-    def run(self, request: tuple[Any, ...], timeout: float) -> bytes:
-        """The worker's answer to ``request`` (see :func:`answer_in_worker`); a worker that has not
-        answered within ``timeout`` seconds is killed and the query is a :class:`QueryLimitError`."""
+    def run(self, request: tuple[Any, ...], timeout: float) -> Any:
+        """The worker's answer to ``request``: ``("sparql", ...)`` (see :func:`answer_in_worker`)
+        or ``("canned", ...)`` (see :func:`canned_in_worker`); a worker that has not answered
+        within ``timeout`` seconds is killed and the query is a :class:`QueryLimitError`."""
         worker = self._acquire()
         reply: Reply | None = None
         broken = False
@@ -80,10 +82,9 @@ class Workers:
                 f"the query did not finish within {timeout:g} s (--timeout) and was stopped; narrow it, or allow more time"
             )
         if reply[0] == "ok":
-            body: bytes = reply[1]
-            return body
+            return reply[1]
         if reply[0] == "refused":
-            raise RefusedRequestError(reply[2], status=reply[1], field="query")
+            raise RefusedRequestError(reply[2], status=reply[1])
         if reply[0] == "limit":
             raise QueryLimitError(reply[1])
         raise QueryError(reply[1])
@@ -159,7 +160,7 @@ def _kill(worker: _Worker) -> None:
     worker.conn.close()
 
 
-def _zygote(store: Any, control: socket.socket) -> None:
+def _zygote(kg: Any, control: socket.socket) -> None:
     from multiprocessing.reduction import recvfds
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -176,7 +177,7 @@ def _zygote(store: Any, control: socket.socket) -> None:
             try:
                 control.close()
                 signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-                _serve_requests(store, Connection(fds[0]))
+                _serve_requests(kg, Connection(fds[0]))
             except BaseException:
                 code = 1
             finally:
@@ -184,14 +185,34 @@ def _zygote(store: Any, control: socket.socket) -> None:
         os.close(fds[0])
 
 
-def _serve_requests(store: Any, conn: Connection) -> None:
+def _serve_requests(kg: Any, conn: Connection) -> None:
     conn.send(os.getpid())
     while True:
         try:
-            request = conn.recv()
+            kind, *request = conn.recv()
         except (EOFError, OSError):
             return
-        conn.send(answer_in_worker(store, *request))
+        if kind == "sparql":
+            conn.send(answer_in_worker(kg.backend.store, *request))
+        else:
+            conn.send(canned_in_worker(kg, *request))
+
+
+def canned_in_worker(kg: Any, name: str, params: dict[str, str], fmt: str) -> Reply:
+    """The canned query ``name`` with ``params``: its answer rendered as ``fmt`` (``json``,
+    ``csv``), or for a page as (variables, rows of :func:`~lmsgraph.serve.pages.cell_view`)."""
+    from lmsgraph.errors import LmsgraphError
+    from lmsgraph.serve.pages import cell_view
+
+    try:
+        table = kg.query(name, **params)
+    except QueryLimitError as exc:
+        return ("limit", str(exc))
+    except LmsgraphError as exc:
+        return ("refused", 400, str(exc))
+    if fmt in ("json", "csv"):
+        return ("ok", table.render(fmt))
+    return ("ok", (table.variables, [[cell_view(row.get(v)) for v in table.variables] for row in table]))
 
 
 class _Capped:
