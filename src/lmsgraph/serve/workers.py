@@ -41,6 +41,12 @@ class Workers:
     by one zygote."""
 
     def __init__(self, kg: Any, size: int) -> None:
+        if not hasattr(os, "fork") or not hasattr(socket, "AF_UNIX"):
+            from lmsgraph.errors import UsageError
+
+            raise UsageError(
+                "lmsgraph serve runs its queries in forked processes: it needs Linux or another POSIX system"
+            )
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         pid = os.fork()
         if pid == 0:  # the zygote
