@@ -88,3 +88,35 @@ def test_the_profile_checker_is_compiled_once_per_content(tmp_path, monkeypatch)
     made = compiled[0].stat().st_mtime_ns
     assert profile_checker_command(_java(), owlapi_classpath()) == first
     assert compiled[0].stat().st_mtime_ns == made  # reused, not compiled again
+
+
+def _axiom_annotations(graph: Graph) -> set[tuple]:
+    """Every annotation on an annotated axiom: (source, property, target, annotation, value)."""
+    from rdflib import OWL, RDF
+
+    found = set()
+    for axiom in graph.subjects(RDF.type, OWL.Axiom):
+        key = tuple(graph.value(axiom, p) for p in (OWL.annotatedSource, OWL.annotatedProperty, OWL.annotatedTarget))
+        for prop, value in graph.predicate_objects(axiom):
+            if prop not in (RDF.type, OWL.annotatedSource, OWL.annotatedProperty, OWL.annotatedTarget):
+                found.add((*key, prop, value.toPython() if hasattr(value, "toPython") else value))
+    return found
+
+
+def test_mapping_metadata_and_definition_sources_survive_a_save_through_the_owl_api(graph, tmp_path):
+    """Protégé and ROBOT save through the OWL API: every mapping keeps its verification status,
+    evidence, justification, author and date, and every definition its source."""
+    from rdflib import Literal
+
+    from lmsgraph.owl import save_through_owlapi
+
+    saved = Graph().parse(save_through_owlapi(graph, tmp_path), format="xml")
+    before, after = _axiom_annotations(graph), _axiom_annotations(saved)
+    status = LMSG.identifierStatus
+    mappings = {a[:3] for a in before if a[3] == status}
+    assert len(mappings) >= 70  # every mapping row records its status
+    # Literals compared by value: the OWL API may write a plain string as xsd:string.
+    kept = after | {(*a[:4], Literal(a[4]).toPython()) for a in after}
+    assert before <= kept, sorted(before - kept)[:5]
+    definitions = set(graph.subject_objects(LMSG.definitionSource))
+    assert definitions and definitions <= set(saved.subject_objects(LMSG.definitionSource))

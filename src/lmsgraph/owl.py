@@ -19,6 +19,7 @@ from lmsgraph.errors import ReasonerError, ToolMissingError
 
 JAVA_DIR = Path("/usr/share/java")
 PROFILE_CHECKER = Path(__file__).with_name("java") / "DlProfileCheck.java"
+OWLAPI_SAVER = Path(__file__).with_name("java") / "OwlApiSave.java"
 # Logging bridges that clash with each other when they share a class path with slf4j-api.
 _CLASHING_JARS = (
     "jcl-over-slf4j",
@@ -78,28 +79,33 @@ def owlapi_classpath() -> str:
 
 
 def profile_checker_command(java: str, classpath: str) -> list[str]:
-    """The command that runs the profile checker: its compiled class when ``javac`` is at hand,
-    compiled once per content of the source and class path and kept in the user's cache
-    (``~/.cache/lmsgraph/java/<hash>``); otherwise Java's launch of the source file, which
-    compiles it on every run (about 2.5 s)."""
+    """The command that runs the OWL 2 DL profile checker (see :func:`java_command`)."""
+    return java_command(PROFILE_CHECKER, java, classpath)
+
+
+def java_command(source: Path, java: str, classpath: str) -> list[str]:
+    """The command that runs the Java program ``source`` (one class, named as the file): its
+    compiled class when ``javac`` is at hand, compiled once per content of the source and class
+    path and kept in the user's cache (``~/.cache/lmsgraph/java/<hash>``); otherwise Java's
+    launch of the source file, which compiles it on every run (about 2.5 s)."""
     import hashlib
 
     javac = shutil.which("javac")
     if javac is None:
-        return [java, "-cp", classpath, str(PROFILE_CHECKER)]
-    key = hashlib.sha256(PROFILE_CHECKER.read_bytes() + classpath.encode()).hexdigest()[:16]
+        return [java, "-cp", classpath, str(source)]
+    key = hashlib.sha256(source.read_bytes() + classpath.encode()).hexdigest()[:16]
     from lmsgraph.resources import user_cache
 
     folder = user_cache() / "java" / key
-    if not (folder / "DlProfileCheck.class").exists():
+    if not (folder / f"{source.stem}.class").exists():
         try:
             folder.parent.mkdir(parents=True, exist_ok=True)
             staging = Path(tempfile.mkdtemp(prefix=f".{key}.", dir=folder.parent))
         except OSError:  # no cache to keep it in: Java compiles the source on each run
-            return [java, "-cp", classpath, str(PROFILE_CHECKER)]
+            return [java, "-cp", classpath, str(source)]
         try:
             done = subprocess.run(
-                [javac, "-nowarn", "-cp", classpath, "-d", str(staging), str(PROFILE_CHECKER)],
+                [javac, "-nowarn", "-cp", classpath, "-d", str(staging), str(source)],
                 capture_output=True,
                 text=True,
                 timeout=300,
@@ -107,14 +113,33 @@ def profile_checker_command(java: str, classpath: str) -> list[str]:
             )
             if done.returncode != 0:
                 detail = (done.stderr.strip().splitlines() or ["no output"])[0]
-                raise ReasonerError(f"the OWL 2 DL profile checker does not compile: {detail}")
+                raise ReasonerError(f"{source.name} does not compile: {detail}")
             try:
                 staging.rename(folder)  # atomic: a concurrent run that got there first wins
             except OSError:
                 pass
         finally:
             shutil.rmtree(staging, ignore_errors=True)
-    return [java, "-cp", os.pathsep.join([str(folder), classpath]), "DlProfileCheck"]
+    return [java, "-cp", os.pathsep.join([str(folder), classpath]), source.stem]
+
+
+def save_through_owlapi(graph: Graph, folder: Path, *, timeout: float = 300) -> Path:
+    """``graph`` loaded by the OWL API and saved again as RDF/XML (``folder/owlapi.owl``), as
+    Protégé or ROBOT would save it: what the OWL API does not keep is gone from the file."""
+    java = _java()
+    command = java_command(OWLAPI_SAVER, java, owlapi_classpath())
+    source = _write_rdfxml(graph, Path(folder))
+    saved = Path(folder) / "owlapi.owl"
+    try:
+        proc = subprocess.run(
+            [*command, str(source), str(saved)], capture_output=True, text=True, timeout=timeout, check=False
+        )
+    except subprocess.TimeoutExpired as exc:
+        raise ReasonerError(f"saving through the OWL API took longer than {timeout} s") from exc
+    if proc.returncode != 0:
+        detail = (proc.stderr.strip().splitlines() or ["no output"])[-1]
+        raise ReasonerError(f"saving through the OWL API failed (exit {proc.returncode}): {detail}")
+    return saved
 
 
 def _write_rdfxml(graph: Graph, folder: Path) -> Path:
