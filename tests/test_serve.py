@@ -725,3 +725,19 @@ def test_the_endpoint_answers_as_oxigraphs_own_server_does(client, oxigraph_serv
 def test_a_path_that_is_no_iri_is_404(client, path):
     answer = client.get(path, headers=HTML)
     assert answer.status_code == 404 and "no term has the IRI" in text_of(answer.text)
+
+
+def test_the_remote_backend_says_an_endpoint_holds_no_lmsgraph_data(request):
+    """Pointed at an endpoint without lmsgraph's graph, a name is not 'unknown': the data is missing."""
+    import pyoxigraph
+    from support.served import Served
+
+    from lmsgraph.errors import EndpointError
+
+    empty = Served(create_app(lmsgraph.connect(store=pyoxigraph.Store())))
+    request.addfinalizer(empty.stop)
+    remote = lmsgraph.connect("remote", endpoint=empty.url + "/sparql", timeout=30)
+    with pytest.raises(EndpointError, match="holds no lmsgraph data in its default graph"):
+        remote.markers("inflammatory leiomyosarcoma")
+    with pytest.raises(EndpointError, match="holds no lmsgraph data"):
+        remote.resolve("lmsg:Desmin")

@@ -259,7 +259,26 @@ class Resolver:
         With a ``kind`` (``entities_only`` is the disease entity kind), only terms of that kind
         count: a name of another kind of term (a marker where an entity is asked for) is a
         :class:`WrongKindError` error that says what the name is and suggests names of the kind.
+        A graph with no lmsgraph term at all (an empty or wrong graph on an endpoint) is said to
+        be so, rather than every name being unknown.
         """
+        try:
+            return self._resolve(name, kind=kind, entities_only=entities_only, field=field)
+        except UnknownNameError:
+            if self._load():
+                raise
+            endpoint, graph = getattr(self.backend, "endpoint", None), getattr(self.backend, "graph", None)
+            where = f"graph <{graph}>" if graph else "its default graph"
+            if endpoint is not None:
+                from lmsgraph.errors import EndpointError
+
+                raise EndpointError(
+                    f"the endpoint {endpoint} holds no lmsgraph data in {where} (no term of {LMSG_NS} has a "
+                    "label there): was the graph loaded (lmsgraph push), and is --named-graph right?"
+                ) from None
+            raise DataError(f"the graph holds no lmsgraph data (no term of {LMSG_NS} has a label)") from None
+
+    def _resolve(self, name: str, *, kind: Kind | None, entities_only: bool, field: str | None) -> list[Match]:
         from lmsgraph.ntriples import is_iri
         from lmsgraph.prefixes import expand_curie
 

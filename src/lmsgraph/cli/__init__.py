@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 
@@ -73,14 +74,90 @@ class LazyGroup(click.Group):
             formatter.write_dl(rows)
 
 
+class _State:
+    """What the options of the group set for every command: ``verbosity`` is -1 with ``-q``,
+    0 by default, and one more for each ``-v``."""
+
+    verbosity = 0
+
+
+STATE = _State()
+
+
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="lmsgraph")
-def cli() -> None:
+@click.option("-v", "--verbose", count=True, help="Say more: with an error, its traceback.")
+@click.option("-q", "--quiet", is_flag=True, help="Say nothing on standard error but errors: no progress, no notes.")
+def cli(verbose: int, quiet: bool) -> None:
     """lmsgraph: a cited knowledge graph of leiomyosarcoma and its variants.
 
     Exit codes: 0 success, 1 a check failed, 2 an error (bad input, missing tool, a limit
     reached), 130 interrupted (Ctrl-C).
     """
+    if verbose and quiet:
+        raise click.UsageError("-v and -q ask for opposite things; give one")
+    STATE.verbosity = -1 if quiet else verbose
+
+
+def note(message: str) -> None:
+    """A note on standard error about the work (what was written, what was loaded); ``-q`` silences it."""
+    if STATE.verbosity >= 0:
+        click.echo(message, err=True)
+
+
+def progress_reporter(wanted: bool | None = None):
+    """The progress callback a command passes on: on a terminal by default (``wanted`` None),
+    never with ``-q``."""
+    if STATE.verbosity < 0 or not (sys.stderr.isatty() if wanted is None else wanted):
+        return None
+    return lambda message: click.echo(f"lmsgraph: {message}", err=True)
+
+
+def output_option(what: str = "the answer"):
+    """``-o/--output FILE`` (``--out`` too): where a command writes its answer; ``-`` or no
+    option for standard output. The answer's format follows the file's extension when no
+    ``--format`` is given."""
+    return click.option(
+        "-o",
+        "--output",
+        "--out",
+        "output",
+        type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+        default=None,
+        help=f"Write {what} to this file (atomically; its extension chooses the format), or - for standard output.",
+    )
+
+
+def choose_format(fmt: str | None, output: Path | None, by_suffix: dict[str, str], default: str) -> str:
+    """The format to write: ``--format`` when given, else the one the output file's extension
+    names, else ``default``. A ``--format`` another than the extension names is an error
+    (Turtle in a file named .owl would mislead every tool that reads it)."""
+    from lmsgraph.errors import UsageError
+
+    named = by_suffix.get(output.suffix.lower()) if output is not None and str(output) != "-" else None
+    if fmt is not None and named is not None and fmt != named:
+        raise UsageError(
+            f"--format {fmt} does not match the file name {output} (which says {named}); change one",
+            field="format",
+            value=fmt,
+        )
+    return fmt or named or default
+
+
+def write_output(data: str | bytes, output: Path | None, fmt: str) -> None:
+    """A command's answer to ``output`` (atomically) or standard output (``None`` or ``-``)."""
+    if output is None or str(output) == "-":
+        if isinstance(data, bytes):
+            sys.stdout.buffer.write(data)
+            sys.stdout.buffer.flush()
+        else:
+            emit(data, fmt)
+        return
+    from lmsgraph.files import write_atomic
+
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    write_atomic(output, raw)
+    note(f"wrote {output} ({len(raw):,} bytes)")
 
 
 #: Output formats read by people: control characters in them are always shown as escapes.
@@ -126,6 +203,10 @@ def main(argv: list[str] | None = None) -> int:
         exc.show()
         return exc.exit_code
     except LmsgraphError as exc:
+        if STATE.verbosity > 0:
+            import traceback
+
+            traceback.print_exc()
         click.echo(f"lmsgraph: error: {exc}", err=True)
         return EXIT_ERROR
     except OSError as exc:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
 
-from lmsgraph.cli import CheckFailed, cli
+from lmsgraph.cli import CheckFailed, choose_format, cli, note, output_option, write_output
 from lmsgraph.errors import UsageError
 
 EXAMPLES: tuple[tuple[str, dict[str, str], str], ...] = (
@@ -29,7 +28,7 @@ EXAMPLES: tuple[tuple[str, dict[str, str], str], ...] = (
 
 
 def step(message: str) -> None:
-    click.echo(f"-- {message}", err=True)
+    note(f"-- {message}")
 
 
 def owl_checks(graph) -> list[str]:
@@ -152,34 +151,40 @@ def build(out: Path, skip_owl_checks: bool) -> None:
         click.echo(f"wrote {path} ({path.stat().st_size} bytes)")
 
 
+#: The export format each file extension names.
+EXPORT_SUFFIXES = {
+    ".ttl": "ttl",
+    ".owl": "rdfxml",
+    ".rdf": "rdfxml",
+    ".xml": "rdfxml",
+    ".nt": "nt",
+    ".jsonld": "jsonld",
+    ".json": "jsonld",
+}
+
+
 @cli.command()
 @click.option(
     "--format",
     "fmt",
     type=click.Choice(["ttl", "jsonld", "nt", "rdfxml"]),
-    default="ttl",
-    show_default=True,
-    help="Serialisation.",
-)
-@click.option(
-    "--out",
-    "out",
-    type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="File to write (atomically); standard output if omitted.",
+    help="Serialisation [default: from the output file's extension, else ttl].",
 )
-def export(fmt: str, out: Path | None) -> None:
-    """Export the whole graph (deterministic bytes for the same graph)."""
+@output_option("the graph")
+def export(fmt: str | None, output: Path | None) -> None:
+    """Export the whole graph (deterministic bytes for the same graph).
+
+    \b
+    Examples:
+      lmsgraph export -o lmsgraph.owl        # RDF/XML, from the extension
+      lmsgraph export --format nt | gzip > lmsgraph.nt.gz
+    """
     import lmsgraph
-    from lmsgraph.canonical import write_atomic
     from lmsgraph.export import serialize
 
-    data = serialize(lmsgraph.load(), fmt)
-    if out is None:
-        sys.stdout.buffer.write(data)
-    else:
-        write_atomic(out, data)
-        click.echo(f"wrote {out} ({len(data)} bytes)", err=True)
+    chosen = choose_format(fmt, output, EXPORT_SUFFIXES, "ttl")
+    write_output(serialize(lmsgraph.load(), chosen), output, chosen)
 
 
 @cli.command()

@@ -6,11 +6,22 @@ from pathlib import Path
 
 import click
 
-from lmsgraph.cli import cli, emit, quiet_rdflib_literals
+from lmsgraph.cli import (
+    choose_format,
+    cli,
+    note,
+    output_option,
+    progress_reporter,
+    quiet_rdflib_literals,
+    write_output,
+)
 from lmsgraph.display import shown
 from lmsgraph.prefixes import LMSG_NS
 
 TABLE_FORMATS = ("table", "json", "csv", "tsv")
+#: The answer format each file extension names.
+TABLE_SUFFIXES = {".txt": "table", ".json": "json", ".csv": "csv", ".tsv": "tsv"}
+FORMAT_HELP = "table, json, csv or tsv [default: from the output file's extension, else table]."
 DEFAULT_NAMED_GRAPH = LMSG_NS
 
 
@@ -198,10 +209,11 @@ def parse_extra(args: list[str]) -> dict[str, str]:
 
 @cli.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
 @click.argument("name")
-@click.option("--format", "fmt", type=click.Choice(TABLE_FORMATS), default="table", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(TABLE_FORMATS), default=None, help=FORMAT_HELP)
+@output_option()
 @backend_options
 @click.pass_context
-def query(ctx: click.Context, name: str, fmt: str, **backend) -> None:
+def query(ctx: click.Context, name: str, fmt: str | None, output: Path | None, **backend) -> None:
     """Run the canned query NAME with its parameters (--PARAM VALUE).
 
     A parameter naming a term takes a label or synonym ("inflammatory leiomyosarcoma"), a
@@ -219,22 +231,21 @@ def query(ctx: click.Context, name: str, fmt: str, **backend) -> None:
 
     canned = find_query(name)
     params = parse_extra(ctx.args)
+    fmt = choose_format(fmt, output, TABLE_SUFFIXES, "table")
     kg = open_graph(**backend)
     answer = kg.query(canned.name, **params)
-    emit(answer.render(fmt), fmt)
+    write_output(answer.render(fmt), output, fmt)
     if not answer:
         asked = ", ".join(f"{k}={shown(v)}" for k, v in params.items())
-        click.echo(
-            f"lmsgraph: no answer: the graph has no statement for {canned.name}" + (f" with {asked}" if asked else ""),
-            err=True,
-        )
+        note(f"lmsgraph: no answer: the graph has no statement for {canned.name}" + (f" with {asked}" if asked else ""))
 
 
 @cli.command()
 @click.argument("file", type=click.File("r", encoding="utf-8"))
-@click.option("--format", "fmt", type=click.Choice(TABLE_FORMATS), default="table", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(TABLE_FORMATS), default=None, help=FORMAT_HELP)
+@output_option()
 @backend_options
-def sparql(file, fmt: str, **backend) -> None:
+def sparql(file, fmt: str | None, output: Path | None, **backend) -> None:
     """Run the SPARQL query in FILE (or - for standard input): SELECT, ASK or CONSTRUCT."""
     from lmsgraph.errors import DataError
 
@@ -243,6 +254,7 @@ def sparql(file, fmt: str, **backend) -> None:
         raise DataError("the query is empty", path=getattr(file, "name", "-"))
     from lmsgraph.errors import EndpointError, QueryError
 
+    fmt = choose_format(fmt, output, TABLE_SUFFIXES, "table")
     kg = open_graph(**backend)
     try:
         answer = kg.sparql(text)
@@ -251,31 +263,39 @@ def sparql(file, fmt: str, **backend) -> None:
     except QueryError as exc:
         raise DataError(str(exc), path=getattr(file, "name", "-")) from exc
     if isinstance(answer, bool):
-        click.echo("true" if answer else "false")
+        write_output("true\n" if answer else "false\n", output, fmt)
         return
-    emit(answer.render(fmt), fmt)
+    write_output(answer.render(fmt), output, fmt)
     if not answer:
-        click.echo("lmsgraph: no answer: the query matched nothing in the graph", err=True)
+        note("lmsgraph: no answer: the query matched nothing in the graph")
 
 
 @cli.command()
 @click.argument("name")
-@click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(("text", "json")),
+    default=None,
+    help="text or json [default: from the output file's extension, else text].",
+)
+@output_option("the profiles")
 @backend_options
-def entity(name: str, fmt: str, **backend) -> None:
+def entity(name: str, fmt: str | None, output: Path | None, **backend) -> None:
     """Print the profile of the entity NAME (label, synonym, CURIE, external code or IRI) with its citations.
 
     An external code can name several entities (ICD-O:8890/3); each is printed.
     """
     import json
 
+    fmt = choose_format(fmt, output, {".txt": "text", ".json": "json"}, "text")
     kg = open_graph(**backend)
     profiles = kg.entity(name)
     if fmt == "json":
-        emit(json.dumps([p.as_dict() for p in profiles], indent=2, ensure_ascii=False) + "\n", fmt)
+        write_output(json.dumps([p.as_dict() for p in profiles], indent=2, ensure_ascii=False) + "\n", output, fmt)
         return
     head = f"{name} names {len(profiles)} entities\n\n" if len(profiles) > 1 else ""
-    emit(head + "\n".join(p.to_text() for p in profiles), fmt)
+    write_output(head + "\n".join(p.to_text() for p in profiles), output, fmt)
 
 
 @cli.command()
@@ -332,7 +352,6 @@ def push(
     Example:
       lmsgraph push http://localhost:8890/sparql-graph-crud-auth --user dba --password dba
     """
-    import sys
 
     from lmsgraph.push import push as send
 
@@ -349,13 +368,12 @@ def push(
         timeout=timeout,
         endpoint=endpoint,
         content_type=content_type,
-        progress=(lambda m: click.echo(f"lmsgraph: {m}", err=True)) if sys.stderr.isatty() else None,
+        progress=progress_reporter(),
     )
     verb = "added to" if append else "replaced"
-    click.echo(
+    note(
         f"{result.bytes_sent} bytes of N-Triples in {result.chunks} part(s) {verb} graph <{result.graph}> "
-        f"at {store_url}; it holds {result.triples:,} triples",
-        err=True,
+        f"at {store_url}; it holds {result.triples:,} triples"
     )
 
 
@@ -384,19 +402,18 @@ def load(store_dir: Path, removed: tuple[Path, ...], files: tuple[Path, ...]) ->
       lmsgraph query cohort-cases-by-entity-and-site --store registry-store
       lmsgraph load --store registry-store --remove withdrawn.csv
     """
-    import sys
 
     from lmsgraph.persistent import load_store
 
     record = load_store(
         store_dir,
         list(files),
-        progress=(lambda m: click.echo(f"lmsgraph: {m}", err=True)) if sys.stderr.isatty() else None,
+        progress=progress_reporter(),
         remove=list(removed),
     )
     holds = f"{store_dir}: {record['triples']:,} triples from the bundled graph and {len(record['files'])} file(s)"
     if removed:
-        click.echo(f"{holds}, after {len(removed)} file(s) taken out in {record['seconds']:.1f} s", err=True)
+        note(f"{holds}, after {len(removed)} file(s) taken out in {record['seconds']:.1f} s")
         return
     rate = record["triples"] / record["seconds"] if record["seconds"] else 0.0
-    click.echo(f"{holds}, loaded in {record['seconds']:.1f} s ({rate:,.0f} triples/s)", err=True)
+    note(f"{holds}, loaded in {record['seconds']:.1f} s ({rate:,.0f} triples/s)")

@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from lmsgraph.cli import cli
+from lmsgraph.cli import cli, note
 from lmsgraph.cli.query import data_option, positive
 
 
@@ -89,7 +89,9 @@ def serve(
     bound = sock.getsockname()[1]
     shown_host = f"[{host}]" if family == socket.AF_INET6 else host
     if not ipaddress.ip_address(host).is_loopback:
-        click.echo(f"lmsgraph: listening on {host}, which other machines may reach", err=True)
+        click.echo(
+            f"lmsgraph: listening on {host}, which other machines may reach", err=True
+        )  # a warning: never silenced
     click.echo(f"lmsgraph: serving {about} at http://{shown_host}:{bound}/ (Ctrl-C stops)", err=True)
     logging = copy.deepcopy(uvicorn.config.LOGGING_CONFIG)
     logging["handlers"]["access"]["stream"] = "ext://sys.stderr"  # every log line on one stream
@@ -97,7 +99,7 @@ def serve(
     server = _server_class()(config)
     server.run(sockets=[sock])
     names = ", ".join(signal.Signals(s).name for s in server.stopped_by)
-    click.echo(f"lmsgraph: stopped{f' ({names})' if names else ''}", err=True)
+    note(f"lmsgraph: stopped{f' ({names})' if names else ''}")
 
 
 def _server_class():

@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
 
-from lmsgraph.cli import CheckFailed, cli, emit, quiet_rdflib_literals
+from lmsgraph.cli import (
+    CheckFailed,
+    choose_format,
+    cli,
+    output_option,
+    progress_reporter,
+    quiet_rdflib_literals,
+    write_output,
+)
 
 FORMATS = ("text", "json", "ttl")
+#: The report format each file extension names.
+REPORT_SUFFIXES = {".txt": "text", ".json": "json", ".ttl": "ttl"}
 
 
 @cli.command()
@@ -25,9 +34,9 @@ FORMATS = ("text", "json", "ttl")
     "--format",
     "fmt",
     type=click.Choice(FORMATS),
-    default="text",
-    show_default=True,
-    help="text for people, json for programs, ttl for a SHACL validation report graph.",
+    default=None,
+    help="text for people, json for programs, ttl for a SHACL validation report graph "
+    "[default: from the output file's extension, else text].",
 )
 @click.option(
     "--engine",
@@ -44,7 +53,7 @@ FORMATS = ("text", "json", "ttl")
     show_default=True,
     help="The least severe result that makes validation fail (exit 1).",
 )
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write the report to this file.")
+@output_option("the report")
 @click.option(
     "--store",
     "store_dir",
@@ -62,10 +71,10 @@ FORMATS = ("text", "json", "ttl")
 def validate(
     files: tuple[Path, ...],
     shapes: str,
-    fmt: str,
+    fmt: str | None,
     engine: str,
     fail_on: str,
-    out: Path | None,
+    output: Path | None,
     store_dir: Path | None,
     batch_records: int | None,
     progress: bool | None,
@@ -88,27 +97,21 @@ def validate(
       lmsgraph validate --shapes cases --store registry-store
       lmsgraph validate --shapes cases --batch-records 100000 registry.nt
     """
-    from lmsgraph.canonical import write_atomic
     from lmsgraph.validation import validate as run
 
     quiet_rdflib_literals()
-    if progress is None:
-        progress = sys.stderr.isatty()
+    fmt = choose_format(fmt, output, REPORT_SUFFIXES, "text")
     report = run(
         list(files) or None,
         shapes=shapes,
         engine=engine,
         fail_on=fail_on,
-        progress=(lambda m: click.echo(f"lmsgraph: {m}", err=True)) if progress else None,
+        progress=progress_reporter(progress),
         store=store_dir,
         batch_records=batch_records,
     )
     text = {"text": report.to_text, "json": report.to_json, "ttl": report.to_turtle}[fmt]()
-    if out is not None:
-        write_atomic(out, text.encode("utf-8"))
-        click.echo(f"report written to {out}", err=True)
-    else:
-        emit(text, fmt)
+    write_output(text, output, fmt)
     if not report.passed:
         raise CheckFailed(
             f"{len(report.failures)} result(s) at or above --fail-on {fail_on} for the {report.shapes} shapes"
