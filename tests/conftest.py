@@ -106,3 +106,15 @@ HOSTILE_IRIS = [
     "'\"}}\n#",
     "<http://example.org/x> } UNION { ?s ?p ?o",
 ]
+
+
+#: Prefixes the reference tables of ontology/provenance/ write otherwise than the mapping table
+#: (the same IRIs): Orphanet's codes are ORPHA: in the Bioregistry, and a prefix with a hyphen is
+#: not valid SSSOM.
+REFERENCE_PREFIXES = {"Orphanet": "ORPHA", "ICDO-T": "ICDOT"}
+
+
+def from_reference_table(curie: str) -> str:
+    """A CURIE of the reference tables with the prefix the mapping table uses."""
+    prefix, _, local = curie.partition(":")
+    return f"{REFERENCE_PREFIXES.get(prefix, prefix)}:{local}"

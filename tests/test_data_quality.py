@@ -6,7 +6,7 @@ import csv
 import re
 
 import pytest
-from conftest import CURATED_FILES, ONTOLOGY, SHARED_REFERENCE
+from conftest import CURATED_FILES, ONTOLOGY, SHARED_REFERENCE, from_reference_table
 from rdflib import OWL, RDF, RDFS, Literal, URIRef
 
 from lmsgraph.canonical import canonical_turtle
@@ -158,7 +158,7 @@ def test_every_entity_has_a_definition_source_and_a_parent(graph):
 
 OBO_IRI = re.compile(r"^http://purl\.obolibrary\.org/obo/([A-Za-z]+)_([A-Za-z0-9]+)$")
 CURIE_IN_TEXT = re.compile(
-    r"\b(NCIT|MONDO|DOID|UBERON|HGNC|CL|NCBITaxon|Orphanet|UMLS|ONCOTREE|ICDO|ICDO-T|RO|IAO)"
+    r"\b(NCIT|MONDO|DOID|UBERON|HGNC|CL|NCBITaxon|ORPHA|UMLS|ONCOTREE|ICDO|ICDOT|RO|IAO)"
     r":([A-Za-z0-9./]+)"
 )
 
@@ -175,7 +175,7 @@ def _known_identifiers() -> dict[str, str]:
     for name in ("reference-identifiers.tsv", "verified-here.tsv"):
         with open(ONTOLOGY / "provenance" / name, encoding="utf-8") as handle:
             for row in csv.DictReader(handle, delimiter="\t"):
-                known.setdefault(row["curie"], row["status"])
+                known.setdefault(from_reference_table(row["curie"]), row["status"])
                 for doi in DOI_IN_TEXT.findall(row["label_at_source"]):
                     known.setdefault(f"DOI:{doi}", row["status"])
     return known

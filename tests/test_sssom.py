@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 
 import pytest
-from conftest import ONTOLOGY
+from conftest import ONTOLOGY, from_reference_table
 from rdflib import OWL, SKOS, URIRef
 
 from lmsgraph.errors import DataError
@@ -43,7 +43,7 @@ def test_rows_match_the_reference_table_status():
     with open(ONTOLOGY / "provenance" / "reference-identifiers.tsv", encoding="utf-8") as handle:
         reference = {}
         for row in csv.DictReader(handle, delimiter="\t"):
-            reference.setdefault(row["curie"], []).append(row)
+            reference.setdefault(from_reference_table(row["curie"]), []).append(row)
     problems = []
     for m in read_sssom(TABLE).mappings:
         rows = reference.get(m.object_id)
