@@ -73,6 +73,47 @@ class MappingSet:
             )
         return self.curie_map[prefix] + match["local"]
 
+    def as_json(self) -> dict:
+        """The table as SSSOM JSON, as sssom-py reads and writes it: the prefixes as a JSON-LD
+        ``@context``, the set's metadata as the header gives it, then each mapping with its
+        cells, defined extension slots included; empty cells left out."""
+        out: dict = {key: _plain(value, key) for key, value in self.metadata.items() if key != "curie_map"}
+        out = {"@context": dict(sorted(self.curie_map.items())), "@type": "MappingSet", **out}
+        rows = []
+        for m in self.mappings:
+            cells = {
+                "subject_id": m.subject_id,
+                "subject_label": m.subject_label,
+                "predicate_id": m.predicate_id,
+                "object_id": m.object_id,
+                "object_label": m.object_label,
+                "mapping_justification": m.mapping_justification,
+                "author_label": [m.author_label],
+                "mapping_date": m.mapping_date,
+                "comment": m.comment,
+                **m.extensions,
+            }
+            rows.append({key: value for key, value in cells.items() if value not in ("", [""])})
+        out["mappings"] = rows
+        return out
+
+
+#: SSSOM's multivalued slots that a TSV header may give as one value.
+MULTIVALUED = frozenset({"creator_id", "creator_label", "author_id", "author_label", "see_also"})
+
+
+def _plain(value, key: str = ""):
+    """A metadata value as JSON gives it: dates as ISO text, a multivalued slot as a list."""
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: _plain(v, k) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if key in MULTIVALUED and isinstance(value, str):
+        return [value]
+    return value
+
 
 def read_sssom(path: Path) -> MappingSet:
     """Parse and check an SSSOM TSV file.

@@ -27,6 +27,10 @@ COMMANDS = {
     "build": ("build", "Load the graph, check it, print a summary and example answers, and write every export."),
     "export": ("build", "Export the whole graph (deterministic bytes for the same graph)."),
     "reason": ("build", "Check the graph against the OWL 2 DL profile and run HermiT."),
+    "release": (
+        "build",
+        "Write a versioned release: OWL, OBO, OBO Graphs JSON, Turtle, N-Triples, JSON-LD, SSSOM, base and full.",
+    ),
     "format": ("build", "Rewrite curated Turtle files in canonical form (default: ./ontology/*.ttl)."),
     "info": ("info", "Print the version and the counts of entities, claims, citations, mappings and case records."),
     "validate": (

@@ -222,3 +222,38 @@ def format_(check: bool, files: tuple[Path, ...]) -> None:
         )
     if not changed:
         click.echo(f"{len(paths)} file(s) already in canonical form")
+
+
+@cli.command()
+@click.option(
+    "--version",
+    "version",
+    default=None,
+    metavar="YYYY-MM-DD",
+    help="The release's version, a date [default: today].",
+)
+@click.option(
+    "-o",
+    "--output",
+    "output",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="The release folder [default: release/VERSION]; an existing one is replaced whole.",
+)
+def release(version: str | None, output: Path | None) -> None:
+    """Write a versioned release: OWL, OBO, OBO Graphs JSON, Turtle, N-Triples, JSON-LD, SSSOM, base and full.
+
+    \b
+    Examples:
+      lmsgraph release --version 2026-12-02        # into release/2026-12-02/
+      lmsgraph release -o /tmp/lmsgraph-release
+    """
+    from datetime import date
+
+    from lmsgraph.cli import progress_reporter
+    from lmsgraph.release import check_version, write_release
+
+    version = check_version(version or date.today().isoformat())
+    folder = output or Path("release") / version
+    manifest = write_release(folder, version, progress=progress_reporter())
+    note(f"wrote release {version} to {folder}: {len(manifest['files'])} files (manifest.json lists their SHA-256)")
