@@ -131,3 +131,42 @@ def test_a_version_that_is_not_a_date_is_refused_and_writes_nothing(tmp_path, ca
     assert "YYYY-MM-DD" in capsys.readouterr().err and not (tmp_path / "r").exists()
     assert main(["release", "--version", "2026-02-30", "-o", str(tmp_path / "r")]) == 2
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_release_writes_what_changed_since_the_previous_one_and_the_changelog_section(release, tmp_path):
+    earlier = tmp_path / "2026-11-21"
+    earlier.mkdir()
+    old = rdflib.Graph().parse(release / "lmsgraph.nt", format="nt")
+    old.remove((URIRef(LMSG + "NuclearAtypia"), None, None))  # a term the newer release adds
+    old.serialize(earlier / "lmsgraph.nt", format="nt")
+    changelog = tmp_path / "CHANGELOG.md"
+    changelog.write_text("# Changelog\n\n## Unreleased\n\n- work in progress\n\n## 2026-11-21\n\n- the first\n")
+    folder = tmp_path / VERSION
+    args = [
+        "-q",
+        "release",
+        "--version",
+        VERSION,
+        "-o",
+        str(folder),
+        "--previous",
+        str(earlier),
+        "--changelog",
+        str(changelog),
+    ]
+    assert main(args) == 0
+    changes = json.loads((folder / "changes.json").read_text())
+    assert [t.split(" ")[0] for t in changes["terms"]["added"]] == ["lmsg:NuclearAtypia"]
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert {"changes.md", "changes.json"} <= {f["file"] for f in manifest["files"]}
+    text = changelog.read_text()
+    assert text.index("## Unreleased") < text.index(f"## {VERSION}") < text.index("## 2026-11-21")
+    assert "lmsg:NuclearAtypia" in text.split(f"## {VERSION}")[1].split("## 2026-11-21")[0]
+    assert main(args) == 0  # again: the section is replaced, not repeated
+    assert changelog.read_text() == text
+
+
+def test_a_changelog_needs_a_previous_release(tmp_path):
+    assert (
+        main(["release", "--version", VERSION, "-o", str(tmp_path / "r"), "--changelog", str(tmp_path / "c.md")]) == 2
+    )

@@ -81,9 +81,10 @@ def _set_header(graph: Graph, product: str, version: str) -> None:
     graph.set((target, OWL.versionInfo, Literal(version)))
 
 
-def write_release(folder: Path, version: str, *, progress: Progress = None) -> dict:
+def write_release(folder: Path, version: str, *, previous: Path | None = None, progress: Progress = None) -> dict:
     """Write the release ``version`` into ``folder`` (built beside it, then renamed into place);
-    returns the manifest."""
+    with ``previous`` (an earlier release folder), also what changed since it, as
+    ``changes.md`` and ``changes.json`` (:mod:`lmsgraph.diff`). Returns the manifest."""
     from lmsgraph.canonical import canonical_copy
 
     check_version(version)
@@ -92,7 +93,11 @@ def write_release(folder: Path, version: str, *, progress: Progress = None) -> d
     staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
     try:
         say = progress or (lambda message: None)
-        for product, graph in product_graphs(version).items():
+        graphs = product_graphs(version)
+        if previous is not None:
+            say(f"changes since {previous}")
+            _write_changes(staging, Path(previous), graphs["lmsgraph"], version)
+        for product, graph in graphs.items():
             say(f"{product}: canonical form")
             canonical = canonical_copy(graph)
             _write_product(canonical, staging, product, say)
@@ -173,6 +178,41 @@ def _write_mappings(folder: Path, version: str) -> None:
     (folder / "mappings.sssom.json").write_text(
         json.dumps(table.as_json(), indent=2, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8"
     )
+
+
+def _write_changes(folder: Path, previous: Path, graph: Graph, version: str) -> None:
+    from lmsgraph.diff import diff_graphs, read_graph
+
+    before, name = read_graph(previous)
+    changes = diff_graphs(before, graph, name, f"release {version}")
+    (folder / "changes.md").write_text(changes.to_text(f"## {version}"), encoding="utf-8")
+    (folder / "changes.json").write_text(
+        json.dumps(changes.as_json(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
+
+
+def add_to_changelog(changelog: Path, section: str, version: str) -> None:
+    """Put ``section`` (a release's ``changes.md``, headed ``## VERSION``) into ``changelog``:
+    in place of an earlier section of the same version, else after ``## Unreleased`` and before
+    the versions already there (newest first)."""
+    from lmsgraph.files import write_atomic
+
+    text = changelog.read_text(encoding="utf-8") if changelog.exists() else "# Changelog\n"
+    lines = text.split("\n")
+    heads = [i for i, line in enumerate(lines) if line.startswith("## ")]
+    same = [i for i in heads if lines[i].strip() == f"## {version}"]
+    block = section.rstrip("\n").split("\n") + [""]
+    if same:
+        start = same[0]
+        end = next((i for i in heads if i > start), len(lines))
+        lines[start:end] = block
+    else:
+        after = [i for i in heads if not lines[i].strip().lower().startswith("## unreleased")]
+        at = after[0] if after else len(lines)
+        if at == len(lines) and lines and lines[-1] != "":
+            block = ["", *block]
+        lines[at:at] = block
+    write_atomic(changelog, "\n".join(lines).encode("utf-8"))
 
 
 def _manifest(folder: Path, version: str) -> dict:

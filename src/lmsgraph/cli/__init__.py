@@ -27,6 +27,10 @@ COMMANDS = {
     "build": ("build", "Load the graph, check it, print a summary and example answers, and write every export."),
     "export": ("build", "Export the whole graph (deterministic bytes for the same graph)."),
     "reason": ("build", "Check the graph against the OWL 2 DL profile and run HermiT."),
+    "diff": (
+        "build",
+        "Compare two releases (or a release and the working graph): terms, claims, citations, mappings.",
+    ),
     "release": (
         "build",
         "Write a versioned release: OWL, OBO, OBO Graphs JSON, Turtle, N-Triples, JSON-LD, SSSOM, base and full.",

@@ -240,20 +240,75 @@ def format_(check: bool, files: tuple[Path, ...]) -> None:
     default=None,
     help="The release folder [default: release/VERSION]; an existing one is replaced whole.",
 )
-def release(version: str | None, output: Path | None) -> None:
+@click.option(
+    "--previous",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="An earlier release folder: write what changed since it (changes.md, changes.json).",
+)
+@click.option(
+    "--changelog",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="With --previous: add the changes to this Markdown file as the release's section.",
+)
+def release(version: str | None, output: Path | None, previous: Path | None, changelog: Path | None) -> None:
     """Write a versioned release: OWL, OBO, OBO Graphs JSON, Turtle, N-Triples, JSON-LD, SSSOM, base and full.
 
     \b
     Examples:
       lmsgraph release --version 2026-12-02        # into release/2026-12-02/
       lmsgraph release -o /tmp/lmsgraph-release
+      lmsgraph release --previous release/2026-11-21 --changelog CHANGELOG.md
     """
     from datetime import date
 
     from lmsgraph.cli import progress_reporter
-    from lmsgraph.release import check_version, write_release
+    from lmsgraph.errors import UsageError
+    from lmsgraph.release import add_to_changelog, check_version, write_release
 
     version = check_version(version or date.today().isoformat())
+    if changelog is not None and previous is None:
+        raise UsageError(
+            "--changelog needs --previous: the changes are counted from an earlier release", field="changelog"
+        )
     folder = output or Path("release") / version
-    manifest = write_release(folder, version, progress=progress_reporter())
+    manifest = write_release(folder, version, previous=previous, progress=progress_reporter())
+    if changelog is not None:
+        add_to_changelog(changelog, (folder / "changes.md").read_text(encoding="utf-8"), version)
+        note(f"added the changes of {version} to {changelog}")
     note(f"wrote release {version} to {folder}: {len(manifest['files'])} files (manifest.json lists their SHA-256)")
+
+
+@cli.command()
+@click.argument("old", type=click.Path(path_type=Path))
+@click.argument("new", type=click.Path(path_type=Path), required=False)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(("text", "json")),
+    default=None,
+    help="text (Markdown) or json [default: from the output file's extension, else text].",
+)
+@output_option("the diff")
+def diff(old: Path, new: Path | None, fmt: str | None, output: Path | None) -> None:
+    """Compare two releases (or a release and the working graph): terms, claims, citations, mappings.
+
+    OLD and NEW are release folders (their lmsgraph.nt) or N-Triples or Turtle files; without
+    NEW, OLD is compared with the working graph.
+
+    \b
+    Examples:
+      lmsgraph diff release/2026-11-21 release/2026-12-02
+      lmsgraph diff release/2026-11-21 --format json -o changes.json
+    """
+    import json
+
+    from lmsgraph.diff import diff_graphs, read_graph
+
+    fmt = choose_format(fmt, output, {".md": "text", ".txt": "text", ".json": "json"}, "text")
+    before, old_name = read_graph(old)
+    after, new_name = read_graph(new)
+    result = diff_graphs(before, after, old_name, new_name)
+    text = json.dumps(result.as_json(), indent=2, ensure_ascii=False) + "\n" if fmt == "json" else result.to_text()
+    write_output(text, output, fmt)
