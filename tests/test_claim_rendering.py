@@ -19,7 +19,7 @@ from lmsgraph.stats import instances
 
 SLOTS = (LMSG.CoreSlot, LMSG.QualifierSlot, LMSG.WordingSlot, LMSG.EvidenceSlot)
 # Every claim is typed and may carry a note; everything else it says needs a slot in the schema.
-UNSLOTTED = {RDF.type, RDFS.comment}
+UNSLOTTED = {RDF.type, RDFS.comment, RDFS.label}  # its kind, its notes, its name
 EVIDENCE_NUMBERED = {LMSG.source, LMSG.citedPublication}
 
 

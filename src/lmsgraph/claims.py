@@ -531,6 +531,8 @@ class ClaimIndex:
         if prop == RDFS + "comment":
             _add(view.notes, value.value)
             return
+        if prop == RDFS + "label":  # the claim's name, made from its IRI (lmsgraph.derivation): no qualifier
+            return
         slot = slots.get(prop, "QualifierSlot")
         if prop in CORE:
             setattr(view, CORE[prop], _value(value, label, details))

@@ -47,3 +47,24 @@ WHERE {
 }
 """
 )
+
+#: Labels for the graph's reified statements, which are named individuals and, as every named
+#: individual of an ontology, carry a label (ROBOT's report counts one missing as an error): a
+#: claim is called by its IRI's name (``claim ilms-behaviour-malignant``), an observation of a
+#: case record likewise (``observation case-...-ct-well-circumscribed``). Made from the IRI, a
+#: label is unique and says nothing the claim does not; a node that has a label keeps it.
+LABEL_PROPERTIES = ("aboutEntity", "hasObservation")
+DERIVED_LABELS = (
+    sparql_prefixes("lmsg", "rdfs")
+    + """
+CONSTRUCT { ?node rdfs:label ?label }
+WHERE {
+  { ?node lmsg:aboutEntity ?entity . BIND ("claim" AS ?kind) }
+  UNION { ?case lmsg:hasObservation ?node . BIND ("observation" AS ?kind) }
+  FILTER (isIRI(?node) && STRSTARTS(STR(?node), STR(lmsg:)))
+  FILTER NOT EXISTS { ?node rdfs:label ?given }
+  BIND (REPLACE(STRAFTER(STR(?node), STR(lmsg:)), "^claim-", "") AS ?name)
+  BIND (STRLANG(CONCAT(?kind, " ", ?name), "en") AS ?label)
+}
+"""
+)

@@ -62,6 +62,11 @@ def fill_bundled(store, *, derived: bool = True, mappings: bool = True, files: l
 
     for path in files if files is not None else ontology_files():
         load_into_store(store, path)
+    from lmsgraph.derivation import DERIVED_LABELS
+
+    labels = store.query(DERIVED_LABELS)
+    assert isinstance(labels, pyoxigraph.QueryTriples)  # a CONSTRUCT query
+    store.extend([pyoxigraph.Quad(t.subject, t.predicate, t.object) for t in labels])
     if mappings:
         path = mappings_file()
         text = mapping_ntriples(read_sssom(path), path=path)
