@@ -7,9 +7,10 @@ import os
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
-from rdflib import Graph
+from rdflib import RDFS, Graph
 from rdflib.compare import isomorphic
 
 from lmsgraph.export import FORMATS, jsonld_context, serialize, write_exports
@@ -66,11 +67,20 @@ def test_rapper_parses_the_export(graph, exported, fmt):
     assert int(count[1]) == len(graph)
 
 
-def test_jsonld_uses_the_small_context_and_round_trips_with_pyld(graph, exported):
+def test_jsonld_uses_plain_keys_and_round_trips_with_pyld(graph, exported):
     from pyld import jsonld
 
     document = json.loads(exported["jsonld"].read_text())
-    assert document["@context"] == jsonld_context()
+    context = document["@context"]
+    assert context == jsonld_context(graph)
+    assert context["label"] == {"@id": str(RDFS.label), "@language": "en"}
+    assert context["exactMatch"] == {"@id": "http://www.w3.org/2004/02/skos/core#exactMatch", "@type": "@id"}
+    assert context["hasMarker"]["@type"] == "@id" and context["definition"]["@language"] == "en"
+    # What a web developer reads: plain keys, plain strings, IRIs as strings.
+    node = next(n for n in document["@graph"] if n["@id"] == "lmsg:InflammatoryLeiomyosarcoma")
+    assert node["label"] == "inflammatory leiomyosarcoma" and node["subClassOf"] == "lmsg:Leiomyosarcoma"
+    assert "obo:NCIT_C27495" in node["exactMatch"] and isinstance(node["definition"], str)
+    assert not [k for n in document["@graph"] for k in n if ":" in k or k.startswith("http")]
     nquads = jsonld.to_rdf(document, {"format": "application/n-quads"})
     back = Graph().parse(data=nquads, format="nt")
     assert isomorphic(back, graph)
@@ -90,3 +100,30 @@ def test_written_files_get_the_usual_mode_not_a_private_one(tmp_path):
     finally:
         os.umask(old)
     assert (tmp_path / "out.ttl").stat().st_mode & 0o777 == 0o644
+
+
+NODE_JSONLD = Path(__file__).resolve().parents[1] / "bench" / ".cache" / "node"
+
+
+def test_the_npm_jsonld_package_reads_the_export_to_the_same_triples(graph, exported):
+    """A second JSON-LD processor, the one web developers use (npm's jsonld), installed by
+    `python3 run.py test` into bench/.cache/node."""
+    import shutil
+
+    if shutil.which("node") is None or not (NODE_JSONLD / "node_modules" / "jsonld").exists():
+        pytest.skip("needs Node.js and npm's jsonld; `python3 run.py test` installs jsonld into bench/.cache/node")
+    script = (
+        "const jsonld = require('jsonld'); const fs = require('fs');"
+        "const doc = JSON.parse(fs.readFileSync(process.argv[1], 'utf8'));"
+        "jsonld.toRDF(doc, {format: 'application/n-quads'}).then(q => process.stdout.write(q))"
+        ".catch(e => { console.error(e.message); process.exit(2); });"
+    )
+    done = subprocess.run(
+        ["node", "-e", script, str(exported["jsonld"])],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "NODE_PATH": str(NODE_JSONLD / "node_modules")},
+    )
+    assert done.returncode == 0, done.stderr
+    assert isomorphic(Graph().parse(data=done.stdout, format="nt"), graph)

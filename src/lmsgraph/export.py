@@ -26,35 +26,111 @@ _NCNAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*$")
 RDF_NS = str(RDF)
 
 
-def jsonld_context() -> dict[str, str]:
-    """The JSON-LD context lmsgraph compacts with: its prefixes, nothing else.
+#: Plain keys for the properties of other vocabularies that lmsgraph uses most.
+JSONLD_NAMES = {
+    "http://www.w3.org/2000/01/rdf-schema#label": "label",
+    "http://www.w3.org/2000/01/rdf-schema#comment": "comment",
+    "http://www.w3.org/2000/01/rdf-schema#subClassOf": "subClassOf",
+    "http://www.w3.org/2000/01/rdf-schema#subPropertyOf": "subPropertyOf",
+    "http://www.w3.org/2000/01/rdf-schema#domain": "domain",
+    "http://www.w3.org/2000/01/rdf-schema#range": "range",
+    "http://purl.obolibrary.org/obo/IAO_0000115": "definition",
+    "http://www.geneontology.org/formats/oboInOwl#hasExactSynonym": "exactSynonym",
+    "http://www.geneontology.org/formats/oboInOwl#hasRelatedSynonym": "relatedSynonym",
+    "http://www.geneontology.org/formats/oboInOwl#hasDbXref": "xref",
+}
+
+
+def jsonld_context(graph: Graph | None = None) -> dict[str, Any]:
+    """The JSON-LD context lmsgraph writes with: its prefixes, and for every property ``graph``
+    uses a plain key (``label``, ``definition``, ``exactMatch``, ``hasMarker``...) with the
+    coercion its values allow, so that a program reads plain strings and IRIs: ``"@type":
+    "@id"`` where every value is an IRI, ``"@language": "en"`` where every value is English
+    text, the datatype where every value has the same one. A property whose values are mixed
+    keeps its key and writes each value in full.
 
     >>> jsonld_context()["lmsg"]
     'https://w3id.org/lmsgraph/'
     """
-    return dict(sorted(PREFIXES.items()))
+    context: dict[str, Any] = dict(sorted(PREFIXES.items()))
+    if graph is None:
+        return context
+    for predicate, key in sorted(_plain_keys(graph).items(), key=lambda kv: kv[1]):
+        definition: dict[str, Any] = {"@id": str(predicate)}
+        coercion = _coercion(graph, predicate)
+        if coercion is not None:
+            definition[coercion[0]] = coercion[1]
+        context[key] = definition
+    return context
+
+
+def _plain_keys(graph: Graph) -> dict[Any, str]:
+    """A plain key for every property of ``graph`` but rdf:type: a name of :data:`JSONLD_NAMES`,
+    else the IRI's local name, else (when two properties share it) prefix_name."""
+    from lmsgraph.prefixes import compact_iri
+
+    local: dict[Any, str] = {}
+    for predicate in set(graph.predicates()):
+        if predicate == RDF.type:
+            continue
+        iri = str(predicate)
+        local[predicate] = JSONLD_NAMES.get(iri) or re.split(r"[#/]", iri)[-1]
+    counts: dict[str, int] = {}
+    for name in local.values():
+        counts[name] = counts.get(name, 0) + 1
+    keys = {}
+    for predicate, name in local.items():
+        usable = _NCNAME.match(name) and counts[name] == 1 and name not in PREFIXES
+        keys[predicate] = name if usable else compact_iri(str(predicate)).replace(":", "_")
+    return keys
+
+
+def _coercion(graph: Graph, predicate: Any) -> tuple[str, str] | None:
+    kinds = set()
+    for value in graph.objects(None, predicate):
+        if isinstance(value, Literal):
+            if value.language:
+                kinds.add(("@language", value.language))
+            elif value.datatype is not None and str(value.datatype) != "http://www.w3.org/2001/XMLSchema#string":
+                kinds.add(("@type", str(value.datatype)))
+            else:
+                kinds.add(("string", ""))
+        else:
+            kinds.add(("@type", "@id"))
+    if len(kinds) != 1:
+        return None
+    kind = kinds.pop()
+    return None if kind[0] == "string" else kind
 
 
 def serialize_jsonld(graph: Graph) -> bytes:
-    """Compact JSON-LD with :func:`jsonld_context`, one node object per subject, sorted."""
+    """Compact JSON-LD with the context :func:`jsonld_context` makes for the graph: plain keys,
+    plain values where the key's definition says what they are; one node object per subject, sorted."""
     canonical = canonical_copy(graph)
-    context = jsonld_context()
+    context = jsonld_context(canonical)
+    keys = _plain_keys(canonical)
 
     from lmsgraph.prefixes import Converter
 
     # Compacted with the context's own prefixes only: a CURIE under any other would not read back.
-    in_context = Converter(context)
+    in_context = Converter({k: v for k, v in context.items() if isinstance(v, str)})
 
     def node_id(term) -> str:
         return f"_:{term}" if isinstance(term, BNode) else (in_context.compress(str(term)) or str(term))
 
-    def value(term):
+    def value(term, definition: dict[str, Any]):
         if isinstance(term, Literal):
             if term.language:
+                if definition.get("@language") == term.language:
+                    return str(term)
                 return {"@value": str(term), "@language": term.language}
             if term.datatype is not None and str(term.datatype) != "http://www.w3.org/2001/XMLSchema#string":
+                if definition.get("@type") == str(term.datatype):
+                    return str(term)
                 return {"@value": str(term), "@type": node_id(term.datatype)}
             return str(term)
+        if definition.get("@type") == "@id":
+            return node_id(term)
         return {"@id": node_id(term)}
 
     nodes = []
@@ -66,8 +142,9 @@ def serialize_jsonld(graph: Graph) -> bytes:
         for predicate in _sorted(set(canonical.predicates(subject))):
             if predicate == RDF.type:
                 continue
-            values = [value(o) for o in _sorted(canonical.objects(subject, predicate))]
-            node[node_id(predicate)] = values[0] if len(values) == 1 else values
+            key = keys[predicate]
+            values = [value(o, context[key]) for o in _sorted(canonical.objects(subject, predicate))]
+            node[key] = values[0] if len(values) == 1 else values
         nodes.append(node)
     document = {"@context": context, "@graph": nodes}
     return (json.dumps(document, ensure_ascii=False, indent=1) + "\n").encode("utf-8")

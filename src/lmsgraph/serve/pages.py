@@ -370,11 +370,8 @@ def term_rdf(kg: KnowledgeGraph, iri: str, fmt: str) -> bytes:
     graph.parse(data=pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.N_TRIPLES), format="nt")
     if fmt == "ttl":
         return canonical_turtle(graph)
-    lines = canonical_ntriples(graph)
     if fmt == "nt":
-        return lines
-    written = pyoxigraph.serialize(
-        pyoxigraph.parse(lines, format=pyoxigraph.RdfFormat.N_TRIPLES), format=pyoxigraph.RdfFormat.JSON_LD
-    )
-    assert written is not None  # given no output, serialize returns the bytes
-    return written
+        return canonical_ntriples(graph)
+    from lmsgraph.export import serialize_jsonld
+
+    return serialize_jsonld(graph)  # plain keys, as the exports have them
