@@ -49,7 +49,7 @@ def test_every_file_parses(path):
 
 @pytest.mark.parametrize("path", CURATED_FILES, ids=lambda p: p.name)
 def test_curated_files_are_canonical(path):
-    assert path.read_bytes() == canonical_turtle(curated_graph([path], labels=False)), (
+    assert path.read_bytes() == canonical_turtle(curated_graph([path], annotations=False)), (
         f"{path.name} is not in canonical form; fix with: lmsgraph format ontology/{path.name}"
     )
 

@@ -170,3 +170,34 @@ def test_a_changelog_needs_a_previous_release(tmp_path):
     assert (
         main(["release", "--version", VERSION, "-o", str(tmp_path / "r"), "--changelog", str(tmp_path / "c.md")]) == 2
     )
+
+
+def test_every_sourced_definition_carries_its_sources_in_the_obo_way(release):
+    """An axiom on the definition with one oboInOwl:hasDbXref per source (a PMID where the record
+    has one), which OBO format writes between the brackets of the def line."""
+    graph = rdflib.Graph().parse(release / "lmsgraph.ttl", format="turtle")
+    iao, xref = (
+        URIRef("http://purl.obolibrary.org/obo/IAO_0000115"),
+        URIRef("http://www.geneontology.org/formats/oboInOwl#hasDbXref"),
+    )
+    source_of = URIRef(LMSG + "definitionSource")
+    sourced = set(graph.subjects(source_of, None))
+    assert len(sourced) > 100
+    for term in sourced:
+        axioms = [
+            a
+            for a in graph.subjects(OWL.annotatedSource, term)
+            if graph.value(a, OWL.annotatedProperty) == iao
+            and graph.value(a, OWL.annotatedTarget) == graph.value(term, iao)
+        ]
+        assert len(axioms) == 1, term
+        refs = {str(x) for x in graph.objects(axioms[0], xref)}
+        assert len(refs) == len(set(graph.objects(term, source_of))), term
+    bonatti = {str(x) for a in graph.subjects(xref, None) for x in graph.objects(a, xref)}
+    assert "PMID:15919482" in bonatti and "HGNC:130" in bonatti
+    obo = (release / "lmsgraph.obo").read_text(encoding="utf-8")
+    stanza = obo.split("id: https://w3id.org/lmsgraph/InflammatoryLeiomyosarcoma\n")[1].split("\n\n")[0]
+    definition = next(line for line in stanza.splitlines() if line.startswith("def:"))
+    assert definition.endswith(
+        "[lmsg:source-radiopaedia-inflammatory-leiomyosarcoma, lmsg:source-who-liver-leiomyosarcoma-nos]"
+    )

@@ -68,3 +68,44 @@ WHERE {
 }
 """
 )
+
+#: The definitions and what each rests on, for their cross-references in the OBO way: an
+#: ``owl:Axiom`` on the definition with one ``oboInOwl:hasDbXref`` per source, a PubMed
+#: identifier where the source record has one, else the source's CURIE (``lmsg:source-...``,
+#: ``HGNC:130``). :func:`definition_xrefs` makes the triples.
+DEFINITION_SOURCES = (
+    sparql_prefixes("lmsg", "obo")
+    + """
+SELECT ?term ?definition ?source ?pmid WHERE {
+  ?term obo:IAO_0000115 ?definition ; lmsg:definitionSource ?source .
+  OPTIONAL { ?source lmsg:pmid ?pmid }
+}
+"""
+)
+
+
+def definition_xrefs(rows) -> list[tuple]:
+    """The axiom triples of :data:`DEFINITION_SOURCES`'s rows ((term, definition, source, pmid) as
+    :class:`lmsgraph.terms.Term`): one axiom per definition, in a fixed order. Terms are returned
+    as ("iri", value) / ("literal", value, lang, datatype) / ("bnode", name) tuples."""
+    from lmsgraph.prefixes import compact_iri
+
+    owl = "http://www.w3.org/2002/07/owl#"
+    xrefs: dict[tuple, set[str]] = {}
+    triples: list[tuple[tuple, tuple, tuple]] = []
+    for term, definition, source, pmid in rows:
+        key = (term.value, definition.value, definition.lang, definition.datatype)
+        xrefs.setdefault(key, set()).add(f"PMID:{pmid.value}" if pmid is not None else compact_iri(source.value))
+    for number, (key, refs) in enumerate(sorted(xrefs.items(), key=lambda kv: kv[0][0]), start=1):
+        term, text, lang, datatype = key
+        axiom = ("bnode", f"definition{number}")
+        triples.append((axiom, ("iri", "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), ("iri", owl + "Axiom")))
+        triples.append((axiom, ("iri", owl + "annotatedSource"), ("iri", term)))
+        triples.append(
+            (axiom, ("iri", owl + "annotatedProperty"), ("iri", "http://purl.obolibrary.org/obo/IAO_0000115"))
+        )
+        triples.append((axiom, ("iri", owl + "annotatedTarget"), ("literal", text, lang, datatype)))
+        for ref in sorted(refs):
+            xref = ("iri", "http://www.geneontology.org/formats/oboInOwl#hasDbXref")
+            triples.append((axiom, xref, ("literal", ref, None, None)))
+    return triples

@@ -30,16 +30,41 @@ def parse_turtle(graph: Graph, path: Path) -> None:
         ) from exc
 
 
-def curated_graph(files: list[Path] | None = None, *, labels: bool = True) -> Graph:
-    """The hand-curated triples, as they are in ``ontology/*.ttl``, and (``labels``) the labels
-    of their claims and case observations (:data:`lmsgraph.derivation.DERIVED_LABELS`)."""
+def curated_graph(files: list[Path] | None = None, *, annotations: bool = True) -> Graph:
+    """The hand-curated triples, as they are in ``ontology/*.ttl``, and (``annotations``) what
+    every load adds to them: the labels of claims and case observations (:mod:`lmsgraph.derivation`)."""
     graph = Graph()
     bind_prefixes(graph)
     for path in files if files is not None else ontology_files():
         parse_turtle(graph, path)
-    if labels:
+    if annotations:
         derive_labels(graph)
     return graph
+
+
+def derive_definition_xrefs(graph: Graph) -> int:
+    """Add to each definition an axiom annotation with its sources as ``oboInOwl:hasDbXref``, as
+    OBO tools read a definition's sources. Done for the release's products: in the working graph,
+    ``lmsg:definitionSource`` says the same, and every ``owl:Axiom`` there is a mapping."""
+    from rdflib import BNode, Literal, URIRef
+
+    from lmsgraph.derivation import DEFINITION_SOURCES, definition_xrefs
+    from lmsgraph.terms import from_rdflib
+
+    rows = [tuple(from_rdflib(t) for t in row) for row in graph.query(DEFINITION_SOURCES)]  # type: ignore[union-attr]
+    nodes: dict[str, BNode] = {}
+
+    def term(spec):
+        if spec[0] == "iri":
+            return URIRef(spec[1])
+        if spec[0] == "bnode":
+            return nodes.setdefault(spec[1], BNode())
+        return Literal(spec[1], lang=spec[2], datatype=URIRef(spec[3]) if spec[3] else None)
+
+    before = len(graph)
+    for s, p, o in definition_xrefs(rows):
+        graph.add((term(s), term(p), term(o)))
+    return len(graph) - before
 
 
 def derive_labels(graph: Graph) -> int:

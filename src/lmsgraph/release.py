@@ -7,6 +7,10 @@ A release of version ``YYYY-MM-DD`` is a folder holding two products, each in ev
   annotations, and the plain entity-to-feature edges derived from the claims;
 - ``lmsgraph-base``, the base product: the curated graph alone, as asserted.
 
+In both, each definition carries its sources in the OBO way: an ``owl:Axiom`` on the
+definition with an ``oboInOwl:hasDbXref`` per source (a PMID where the source has one, else
+its CURIE), which OBO format writes as the definition's cross-references.
+
 and the formats: OWL as RDF/XML written by the OWL API (``.owl``, what Protégé, ROBOT, owlready2
 and pronto read), Turtle, N-Triples and JSON-LD (canonical, :mod:`lmsgraph.export`), OBO format
 and OBO Graphs JSON (pronto, reading the OWL API's file); then the SSSOM table in TSV and
@@ -60,11 +64,12 @@ def version_iri(version: str, product: str = "lmsgraph", suffix: str = ".owl") -
 
 def product_graphs(version: str) -> dict[str, Graph]:
     """The two products' graphs, each with its ontology header set for ``version``."""
-    from lmsgraph.graph import load_graph
+    from lmsgraph.graph import derive_definition_xrefs, load_graph
 
     graphs = {"lmsgraph": load_graph(), "lmsgraph-base": load_graph(derived=False, mappings=False)}
     for product, graph in graphs.items():
         _set_header(graph, product, version)
+        derive_definition_xrefs(graph)
     return graphs
 
 

@@ -208,7 +208,7 @@ def format_(check: bool, files: tuple[Path, ...]) -> None:
         raise UsageError("no Turtle files given and none in ./ontology", path=Path("ontology"))
     changed = []
     for path in paths:
-        canonical = canonical_turtle(curated_graph([path], labels=False))
+        canonical = canonical_turtle(curated_graph([path], annotations=False))
         if path.read_bytes() != canonical:
             changed.append(path)
             if not check:
