@@ -96,3 +96,30 @@ def test_quiet_leaves_standard_error_empty_and_verbose_shows_a_traceback(tmp_pat
     assert "no such entity" in verbose.stderr.splitlines()[-1]
     both = _lmsgraph("-v", "-q", "info")
     assert both.returncode == 2 and "opposite" in both.stderr
+
+
+def _validate_stdin(data: bytes, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "lmsgraph", "validate", "--shapes", "cases", *args],
+        input=data,
+        capture_output=True,
+        timeout=300,
+    )
+
+
+def test_validate_reads_standard_input_as_a_dash():
+    from conftest import FIXTURES
+
+    csv_data = (FIXTURES / "cases" / "registry-invalid.csv").read_bytes()
+    first, again = _validate_stdin(csv_data, "-"), _validate_stdin(csv_data, "-")
+    assert first.returncode == 1 and first.stdout == again.stdout  # the same report, whatever file held it
+    report = first.stdout.decode()
+    assert "-, row 2, column age_years" in report and "urn:lmsgraph:stdin#R-101" in report and "/tmp" not in report
+    valid = _validate_stdin((FIXTURES / "cases" / "registry-valid.csv").read_bytes(), "-")
+    assert valid.returncode == 0, valid.stdout
+    broken = _validate_stdin(b'@prefix lmsg: <https://w3id.org/lmsgraph/> .\nlmsg:x lmsg:p "open .\n', "-")
+    assert broken.returncode == 2 and b"- (standard input):2" in broken.stderr
+    as_nt = _validate_stdin(b"<urn:x:a> <urn:x:b> <urn:x:c> .\n", "--input-format", "nt", "-")
+    assert as_nt.returncode == 0, as_nt.stderr
+    assert _validate_stdin(b"", "-", "-").returncode == 2
+    assert _validate_stdin(b"", "--input-format", "nt").returncode == 2

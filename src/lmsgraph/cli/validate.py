@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -17,6 +18,8 @@ from lmsgraph.cli import (
 )
 
 FORMATS = ("text", "json", "ttl")
+#: What standard input may hold (--input-format), and the file name it is read under.
+STDIN_SUFFIXES = {"ttl": ".ttl", "nt": ".nt", "jsonld": ".jsonld", "csv": ".csv", "sssom": ".sssom.tsv"}
 #: The report format each file extension names.
 REPORT_SUFFIXES = {".txt": "text", ".json": "json", ".ttl": "ttl"}
 
@@ -66,6 +69,12 @@ REPORT_SUFFIXES = {".txt": "text", ".json": "json", ".ttl": "ttl"}
     help="Validate N-Triples case records (--shapes cases) in batches of about N records, in bounded memory.",
 )
 @click.option(
+    "--input-format",
+    type=click.Choice(sorted(STDIN_SUFFIXES)),
+    default=None,
+    help="What standard input holds when a FILE is - [default: told from its first characters].",
+)
+@click.option(
     "--progress/--no-progress", default=None, help="Show progress on stderr (default: when stderr is a terminal)."
 )
 def validate(
@@ -77,6 +86,7 @@ def validate(
     output: Path | None,
     store_dir: Path | None,
     batch_records: int | None,
+    input_format: str | None,
     progress: bool | None,
 ) -> None:
     """Validate FILES (Turtle, N-Triples, JSON-LD, CSV case records, SSSOM), or the bundled graph.
@@ -97,22 +107,64 @@ def validate(
       lmsgraph validate --shapes cases --store registry-store
       lmsgraph validate --shapes cases --batch-records 100000 registry.nt
     """
+    import tempfile
+
+    from lmsgraph.errors import LmsgraphError, UsageError
     from lmsgraph.validation import validate as run
 
     quiet_rdflib_literals()
     fmt = choose_format(fmt, output, REPORT_SUFFIXES, "text")
-    report = run(
-        list(files) or None,
-        shapes=shapes,
-        engine=engine,
-        fail_on=fail_on,
-        progress=progress_reporter(progress),
-        store=store_dir,
-        batch_records=batch_records,
-    )
-    text = {"text": report.to_text, "json": report.to_json, "ttl": report.to_turtle}[fmt]()
+    if sum(str(f) == "-" for f in files) > 1:
+        raise UsageError("standard input (-) can be read once", field="files")
+    if input_format is not None and "-" not in map(str, files):
+        raise UsageError("--input-format says what standard input holds; give - among the FILES", field="input-format")
+    with tempfile.TemporaryDirectory(prefix="lmsgraph-stdin-") as work:
+        named = [_from_stdin(Path(work), input_format) if str(f) == "-" else f for f in files]
+        try:
+            report = run(
+                named or None,
+                shapes=shapes,
+                engine=engine,
+                fail_on=fail_on,
+                progress=progress_reporter(progress),
+                store=store_dir,
+                batch_records=batch_records,
+            )
+        except LmsgraphError as exc:
+            if exc.path is not None and str(exc.path).startswith(work):
+                exc.path = "- (standard input)"
+                exc.args = (str(exc),)
+            raise
+        text = {"text": report.to_text, "json": report.to_json, "ttl": report.to_turtle}[fmt]()
+        for read in named:
+            if str(read).startswith(work):
+                # Standard input has no file: its records are named under urn:lmsgraph:stdin, its
+                # places in the report as -, the same whatever temporary file held it.
+                text = text.replace(Path(read).resolve().as_uri(), "urn:lmsgraph:stdin").replace(str(read), "-")
     write_output(text, output, fmt)
     if not report.passed:
         raise CheckFailed(
             f"{len(report.failures)} result(s) at or above --fail-on {fail_on} for the {report.shapes} shapes"
         )
+
+
+def _from_stdin(folder: Path, input_format: str | None) -> Path:
+    """Standard input, kept in a file of ``folder`` named for what it holds: ``input_format``,
+    else told from its first characters (JSON-LD opens with { or [, an SSSOM table with its #
+    header, case records in CSV with a header row of names; anything else is read as Turtle,
+    of which N-Triples is a part)."""
+    data = sys.stdin.buffer.read()
+    if input_format is None:
+        head = data.lstrip()[:4096].decode("utf-8", errors="replace")
+        first = head.split("\n", 1)[0]
+        if head.startswith(("{", "[")):
+            input_format = "jsonld"
+        elif head.startswith("#") and "curie_map" in head:
+            input_format = "sssom"
+        elif "," in first and "<" not in first and ":" not in first.split(",")[0]:
+            input_format = "csv"
+        else:
+            input_format = "ttl"
+    path = folder / f"stdin{STDIN_SUFFIXES[input_format]}"
+    path.write_bytes(data)
+    return path
