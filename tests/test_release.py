@@ -32,8 +32,11 @@ def test_every_product_in_every_format_with_a_manifest(release):
     expected = {
         f"{p}{s}" for p in ("lmsgraph", "lmsgraph-base") for s in (".owl", ".ttl", ".nt", ".jsonld", ".obo", ".json")
     }
-    assert names == expected | {"mappings.sssom.tsv", "mappings.sssom.json"}
-    assert {p.name for p in release.iterdir()} == names | {"manifest.json"}
+    top = {n for n in names if "/" not in n}
+    assert top == expected | {"mappings.sssom.tsv", "mappings.sssom.json"}
+    pages = {p.relative_to(release).as_posix() for p in (release / "html").rglob("*") if p.is_file()}
+    assert names - top == pages and len(pages) > 400
+    assert {p.name for p in release.iterdir()} == top | {"manifest.json", "html"}
     for entry in manifest["files"]:
         data = (release / entry["file"]).read_bytes()
         assert entry["bytes"] == len(data) and entry["sha256"] == hashlib.sha256(data).hexdigest()
@@ -43,8 +46,10 @@ def test_every_product_in_every_format_with_a_manifest(release):
 def test_the_same_graph_and_version_give_the_same_bytes(release, tmp_path):
     again = tmp_path / "again"
     assert main(["-q", "release", "--version", VERSION, "-o", str(again)]) == 0
-    for path in release.iterdir():
-        assert (again / path.name).read_bytes() == path.read_bytes(), path.name
+    for path in release.rglob("*"):
+        if path.is_file():
+            name = path.relative_to(release)
+            assert (again / name).read_bytes() == path.read_bytes(), name
 
 
 @pytest.mark.parametrize("product", ["lmsgraph", "lmsgraph-base"])
@@ -201,3 +206,29 @@ def test_every_sourced_definition_carries_its_sources_in_the_obo_way(release):
     assert definition.endswith(
         "[lmsg:source-radiopaedia-inflammatory-leiomyosarcoma, lmsg:source-who-liver-leiomyosarcoma-nos]"
     )
+
+
+def test_the_documentation_shows_definitions_synonyms_and_mappings(release, graph):
+    """The release's html/: a page per term that opens without a server, read here as a reader
+    would read it."""
+    import re
+    from html import unescape
+
+    from rdflib import Namespace
+
+    html = release / "html"
+    page = (html / "InflammatoryLeiomyosarcoma.html").read_text(encoding="utf-8")
+    text = " ".join(unescape(re.sub(r"<[^>]+>", " ", page)).split())
+    lmsg, obo = Namespace(LMSG), Namespace("http://purl.obolibrary.org/obo/")
+    oboinowl = Namespace("http://www.geneontology.org/formats/oboInOwl#")
+    term = lmsg.InflammatoryLeiomyosarcoma
+    assert str(graph.value(term, obo.IAO_0000115)) in text
+    for synonym in graph.objects(term, oboinowl.hasExactSynonym):
+        assert str(synonym) in text
+    for code in ("NCIT:C27495", "MONDO:0003347", "DOID:5251"):
+        assert code in text
+    assert "<script" not in page and 'href="static/style.css"' in page
+    linked = set(re.findall(r'href="([^"#:]+\.html)"', page))
+    assert linked and all((html / name).is_file() for name in linked)
+    index = (html / "index.html").read_text(encoding="utf-8")
+    assert 'href="InflammatoryLeiomyosarcoma.html"' in index and 'href="Desmin.html"' in index

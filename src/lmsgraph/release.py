@@ -14,7 +14,8 @@ its CURIE), which OBO format writes as the definition's cross-references.
 and the formats: OWL as RDF/XML written by the OWL API (``.owl``, what Protégé, ROBOT, owlready2
 and pronto read), Turtle, N-Triples and JSON-LD (canonical, :mod:`lmsgraph.export`), OBO format
 and OBO Graphs JSON (pronto, reading the OWL API's file); then the SSSOM table in TSV and
-JSON, and ``manifest.json`` with each file's size and SHA-256. Each product's ontology has its
+JSON, the documentation as static HTML (``html/``, a page per term: :mod:`lmsgraph.serve.docs`),
+and ``manifest.json`` with each file's size and SHA-256. Each product's ontology has its
 own IRI and a dated ``owl:versionIRI`` (``https://w3id.org/lmsgraph/releases/2026-12-02/lmsgraph.owl``)
 and ``owl:versionInfo`` the version. The same graph and version give the same bytes.
 
@@ -108,6 +109,8 @@ def write_release(folder: Path, version: str, *, previous: Path | None = None, p
             _write_product(canonical, staging, product, say)
         say("mappings: SSSOM TSV and JSON")
         _write_mappings(staging, version)
+        say("documentation: a page per term (html/)")
+        _write_documentation(staging / "html", graphs["lmsgraph"])
         manifest = _manifest(staging, version)
         (staging / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
         _replace(staging, folder)
@@ -163,6 +166,18 @@ def _write_obo(owl_file: Path, stem: Path) -> None:
     if done.returncode != 0:
         detail = (done.stderr.strip().splitlines() or ["no output"])[-1]
         raise ReasonerError(f"pronto could not write OBO format from {owl_file.name}: {detail}")
+
+
+def _write_documentation(folder: Path, graph: Graph) -> None:
+    """The full product's documentation as static HTML (:mod:`lmsgraph.serve.docs`)."""
+    import pyoxigraph
+
+    from lmsgraph.api import connect
+    from lmsgraph.serve.docs import write_documentation
+
+    store = pyoxigraph.Store()
+    store.load(graph.serialize(format="nt", encoding="utf-8"), format=pyoxigraph.RdfFormat.N_TRIPLES)
+    write_documentation(connect(store=store), folder)
 
 
 def _write_mappings(folder: Path, version: str) -> None:
@@ -222,9 +237,10 @@ def add_to_changelog(changelog: Path, section: str, version: str) -> None:
 
 def _manifest(folder: Path, version: str) -> dict:
     files = []
-    for path in sorted(folder.iterdir()):
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
         data = path.read_bytes()
-        files.append({"file": path.name, "bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()})
+        name = path.relative_to(folder).as_posix()
+        files.append({"file": name, "bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()})
     return {
         "version": version,
         "products": {p: {"ontology": f"{LMSG_NS}{p}.owl", "versionIRI": version_iri(version, p)} for p in PRODUCTS},

@@ -58,7 +58,6 @@ def create_app(
     """The application over ``kg`` (an Oxigraph-backed :class:`~lmsgraph.api.KnowledgeGraph`);
     ``about`` says what it holds (shown on the home page); ``cors`` lets pages of any other
     origin read its answers (CORS headers, for query editors on the web)."""
-    import jinja2
     from starlette.applications import Starlette
     from starlette.routing import Mount, Route
     from starlette.staticfiles import StaticFiles
@@ -94,15 +93,30 @@ def create_app(
         )
     app = Starlette(routes=routes, lifespan=lifespan, middleware=middleware)
     app.state.site = site
-    site.templates = jinja2.Environment(
+    site.templates = template_environment(about)
+    return app
+
+
+def template_environment(about: str, *, static: bool = False, page_path_of: Any = None) -> Any:
+    """The Jinja2 environment of the pages (autoescaping every value): for the server, or
+    (``static``) for documentation written to files, with ``page_path_of`` giving each link."""
+    import jinja2
+
+    environment = jinja2.Environment(
         loader=jinja2.FileSystemLoader(HERE / "templates"),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    site.templates.globals.update(page_path=page_path, compact_iri=compact_iri, about=about)
-    return app
+    environment.globals.update(
+        page_path=page_path_of or page_path,
+        compact_iri=compact_iri,
+        about=about,
+        static=static,
+        root="" if static else "/",
+    )
+    return environment
 
 
 def page_path(target: Link | str) -> str:
@@ -115,11 +129,11 @@ def page_path(target: Link | str) -> str:
 class Site:
     """The pages and the endpoint over one graph."""
 
-    def __init__(self, kg: KnowledgeGraph, limits: ServeLimits, about: str) -> None:
+    def __init__(self, kg: KnowledgeGraph, limits: ServeLimits, about: str, *, endpoint: bool = True) -> None:
         self.kg = kg
         self.limits = limits
         self.about = about
-        self.endpoint = Endpoint(kg, limits)
+        self.endpoint = Endpoint(kg, limits) if endpoint else None
         self.templates: Any = None
         # Read once, before any request: the name index, the hierarchy, the claims and citations.
         kg.labels()
@@ -143,7 +157,8 @@ class Site:
 
     def close(self) -> None:
         """Stop the endpoint's worker processes."""
-        self.endpoint.close()
+        if self.endpoint is not None:
+            self.endpoint.close()
 
     def render(self, template: str, status: int = 200, **context: Any) -> Response:
         from starlette.responses import HTMLResponse
@@ -217,6 +232,7 @@ class Site:
         if complete or not query.params:
             try:
                 # In a worker process, as SPARQL queries are: stopped at the deadline.
+                assert self.endpoint is not None
                 answer = self.endpoint.workers.run(("canned", name, given, fmt), self.limits.timeout)
             except (RefusedRequestError, QueryLimitError) as exc:
                 status = exc.status if isinstance(exc, RefusedRequestError) else 503
@@ -301,6 +317,7 @@ class Site:
         try:
             body = await _body(request, self.limits.max_request_bytes) if request.method == "POST" else b""
             parsed = read_request(request.method, request.headers.get("content-type"), fields, body)
+            assert self.endpoint is not None
             answer = await run_in_threadpool(self.endpoint.answer, parsed, request.headers.get("accept"))
         except RefusedRequestError as exc:
             return Raw(f"{exc}\n", status_code=exc.status, media_type="text/plain")
