@@ -741,3 +741,23 @@ def test_the_remote_backend_says_an_endpoint_holds_no_lmsgraph_data(request):
         remote.markers("inflammatory leiomyosarcoma")
     with pytest.raises(EndpointError, match="holds no lmsgraph data"):
         remote.resolve("lmsg:Desmin")
+
+
+def test_a_term_page_past_the_deadline_is_503(monkeypatch):
+    """A term page's own queries keep to the server's --timeout: a page that takes longer is 503."""
+    from lmsgraph.limits import Limits
+
+    kg = lmsgraph.connect()
+    answer = kg.backend._solutions  # what the backend runs under the limits, on its worker thread
+
+    def slowly(text, bindings, rows):
+        if "DISTINCT ?case" in text:  # the page's list of case records
+            time.sleep(3)
+        return answer(text, bindings, rows)
+
+    app = create_app(kg)
+    kg.limits = Limits(timeout=0.5)
+    monkeypatch.setattr(kg.backend, "_solutions", slowly)
+    page = TestClient(app).get("/Leiomyosarcoma", headers=HTML)
+    assert page.status_code == 503 and "0.5 s" in text_of(page.text)
+    app.state.site.close()

@@ -270,6 +270,8 @@ class Site:
         iri = LMSG_NS + name
         try:
             found = bool(name) and exists(self.kg, iri)
+        except QueryLimitError as exc:
+            return self.problem(request, 503, str(exc))
         except LmsgraphError:  # not an IRI at all (a space, a quote...)
             found = False
         if not found:
@@ -289,7 +291,10 @@ class Site:
         if fmt != "html":
             media = RDF_FORMATS[fmt][0]
             return Raw(term_rdf(self.kg, iri, fmt), media_type=media, headers=headers)
-        page = term_page(self.kg, iri)
+        try:
+            page = term_page(self.kg, iri)
+        except QueryLimitError as exc:
+            return self.problem(request, 503, str(exc))
         response = self.render(
             "term.html",
             title=page.term.label,

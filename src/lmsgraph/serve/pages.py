@@ -161,8 +161,9 @@ class TermPage:
 def _rows(kg: KnowledgeGraph, text: str, iri: str) -> list[tuple[Any, ...]]:
     """The rows of ``text`` with ``?term`` written as the IRI ``iri`` (checked and escaped by
     :meth:`Term.sparql`): Oxigraph then starts each pattern from the term, where a bound
-    variable would leave it to read every case record first."""
-    return kg.backend.run(re.sub(r"\?term\b", lambda _: Term("iri", iri).sparql(), text)).rows
+    variable would leave it to read every case record first. Within the graph's limits
+    (``lmsgraph serve --timeout``): a page that takes longer is a :class:`QueryLimitError`."""
+    return kg.backend.run(re.sub(r"\?term\b", lambda _: Term("iri", iri).sparql(), text), None, kg.limits).rows
 
 
 def _labels(kg: KnowledgeGraph, iris: set[str], known: dict[str, str]) -> dict[str, str]:
@@ -171,12 +172,12 @@ def _labels(kg: KnowledgeGraph, iris: set[str], known: dict[str, str]) -> dict[s
     if not wanted:
         return known
     values = " ".join(Term("iri", i).sparql() for i in wanted)
-    found = kg.backend.run(LABELS.replace("?terms", values)).rows
+    found = kg.backend.run(LABELS.replace("?terms", values), None, kg.limits).rows
     return {**known, **{row[0].value: row[1].value for row in found if row[0] is not None and row[1] is not None}}
 
 
 def exists(kg: KnowledgeGraph, iri: str) -> bool:
-    return bool(kg.backend.run(EXISTS.replace("?term", Term("iri", iri).sparql())).boolean)
+    return bool(kg.backend.run(EXISTS.replace("?term", Term("iri", iri).sparql()), None, kg.limits).boolean)
 
 
 def term_page(kg: KnowledgeGraph, iri: str) -> TermPage:
