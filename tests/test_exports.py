@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from rdflib import RDFS, Graph
+from rdflib import RDFS, BNode, Graph
 from rdflib.compare import isomorphic
 
 from lmsgraph.export import FORMATS, jsonld_context, serialize, write_exports
@@ -127,3 +127,21 @@ def test_the_npm_jsonld_package_reads_the_export_to_the_same_triples(graph, expo
     )
     assert done.returncode == 0, done.stderr
     assert isomorphic(Graph().parse(data=done.stdout, format="nt"), graph)
+
+
+def test_pronto_reads_the_rdfxml_export(exported, graph):
+    """OBO tools read the RDF/XML export: pronto finds the ontology, its classes with their
+    labels, definitions and synonyms (it finds them in typed node elements such as owl:Class)."""
+    import warnings
+
+    import pronto
+    from rdflib import OWL, RDF
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # pronto warns about each OWL construct OBO has no place for
+        ontology = pronto.Ontology(str(exported["rdfxml"]))
+    classes = {str(c) for c in graph.subjects(RDF.type, OWL.Class) if not isinstance(c, BNode)}
+    assert {t.id for t in ontology.terms()} == classes
+    term = ontology["https://w3id.org/lmsgraph/InflammatoryLeiomyosarcoma"]
+    assert term.name == "inflammatory leiomyosarcoma" and str(term.definition).startswith("A malignant tumour")
+    assert {s.description for s in term.synonyms} == {"inflammatory LMS"}

@@ -194,19 +194,44 @@ def _xml_iri(term: Any) -> str:
     return str(term)
 
 
+#: The OWL kinds a subject is written as (a typed node element), the first that applies: OBO
+#: tools such as pronto read an ontology's header, classes and properties from these elements.
+_TYPED_ELEMENTS = tuple(
+    URIRef("http://www.w3.org/2002/07/owl#" + kind)
+    for kind in (
+        "Ontology",
+        "Class",
+        "ObjectProperty",
+        "DatatypeProperty",
+        "AnnotationProperty",
+        "NamedIndividual",
+        "Axiom",
+        "Restriction",
+    )
+)
+
+
 def serialize_rdfxml(graph: Graph) -> bytes:
-    """Flat RDF/XML: one ``rdf:Description`` per subject, blank nodes by ``rdf:nodeID``, sorted."""
+    """Flat RDF/XML: one element per subject, sorted, the ontology header first; a subject of an
+    OWL kind is an element of that kind (``owl:Class``...), any other an ``rdf:Description``;
+    blank nodes by ``rdf:nodeID``."""
     canonical = canonical_copy(graph)
     namespaces: dict[str, str] = {RDF_NS: "rdf"}
     body = []
-    for subject in _sorted(set(canonical.subjects())):
+    headers = set(canonical.subjects(RDF.type, _TYPED_ELEMENTS[0]))
+    for subject in _sorted(headers) + _sorted(set(canonical.subjects()) - headers):
         about = (
             f"rdf:nodeID={quoteattr(str(subject))}"
             if isinstance(subject, BNode)
             else f"rdf:about={quoteattr(_xml_iri(subject))}"
         )
-        body.append(f"  <rdf:Description {about}>")
+        types = set(canonical.objects(subject, RDF.type))
+        kind = next((k for k in _TYPED_ELEMENTS if k in types), None)
+        element = _qname(str(kind), namespaces) if kind is not None else "rdf:Description"
+        body.append(f"  <{element} {about}>")
         for predicate, obj in _sorted(canonical.predicate_objects(subject)):
+            if predicate == RDF.type and obj == kind:
+                continue  # said by the element's name
             name = _qname(str(predicate), namespaces)
             if isinstance(obj, URIRef):
                 body.append(f"    <{name} rdf:resource={quoteattr(_xml_iri(obj))}/>")
@@ -220,7 +245,7 @@ def serialize_rdfxml(graph: Graph) -> bytes:
                 elif obj.datatype is not None:
                     attrs = f" rdf:datatype={quoteattr(_xml_iri(obj.datatype))}"
                 body.append(f"    <{name}{attrs}>{_xml_text(str(obj), subject, predicate)}</{name}>")
-        body.append("  </rdf:Description>")
+        body.append(f"  </{element}>")
     decls = "".join(
         f"\n    xmlns:{prefix}={quoteattr(ns)}" for ns, prefix in sorted(namespaces.items(), key=lambda kv: kv[1])
     )
