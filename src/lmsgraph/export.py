@@ -108,7 +108,7 @@ def serialize_jsonld(graph: Graph) -> bytes:
     plain values where the key's definition says what they are; one node object per subject, sorted."""
     canonical = canonical_copy(graph)
     context = jsonld_context(canonical)
-    keys = _plain_keys(canonical)
+    keys = {URIRef(d["@id"]): key for key, d in context.items() if isinstance(d, dict)}
 
     from lmsgraph.prefixes import Converter
 

@@ -44,8 +44,6 @@ if TYPE_CHECKING:
 ONTOLOGY_IRI = LMSG_NS + "lmsgraph.owl"
 RELEASES = LMSG_NS + "releases/"
 PRODUCTS = ("lmsgraph", "lmsgraph-base")
-#: The formats of each product: file suffix -> what writes it.
-FORMATS = (".owl", ".ttl", ".nt", ".jsonld", ".obo", ".json")
 Progress = Callable[[str], None] | None
 
 

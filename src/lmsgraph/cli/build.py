@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from lmsgraph.cli import CheckFailed, choose_format, cli, note, output_option, write_output
+from lmsgraph.cli import CheckFailed, choose_format, cli, note, output_option, progress_reporter, write_output
 from lmsgraph.errors import UsageError
 
 EXAMPLES: tuple[tuple[str, dict[str, str], str], ...] = (
@@ -263,7 +263,6 @@ def release(version: str | None, output: Path | None, previous: Path | None, cha
     """
     from datetime import date
 
-    from lmsgraph.cli import progress_reporter
     from lmsgraph.errors import UsageError
     from lmsgraph.release import add_to_changelog, check_version, write_release
 

@@ -272,15 +272,12 @@ def logical_definition(kg: KnowledgeGraph, iri: str, labels: dict[str, str]) -> 
     store = getattr(kg.backend, "store", None)
     if store is None:
         return []
-    described = store.query(f"DESCRIBE <{iri}>")
+    described = store.query("DESCRIBE ?term", substitutions={pyoxigraph.Variable("term"): pyoxigraph.NamedNode(iri)})
     by_subject: dict[Any, list[tuple[str, Any]]] = {}
     for t in described:
         by_subject.setdefault(t.subject, []).append((t.predicate.value, t.object))
     named = {o.value for pairs in by_subject.values() for _, o in pairs if isinstance(o, pyoxigraph.NamedNode)}
-    if named - labels.keys():
-        values = " ".join(f"<{x}>" for x in sorted(named - labels.keys()))
-        found = store.query(f"SELECT ?x ?l WHERE {{ VALUES ?x {{ {values} }} ?x <{RDFS}label> ?l }}")
-        labels = {**labels, **{row[0].value: row[1].value for row in found}}
+    labels = _labels(kg, named, labels)
     lines: list[list[Link | str]] = []
     heads = {OWL + "equivalentClass": "Equivalent to: ", RDFS + "subClassOf": "Subclass of: "}
     for predicate, node in by_subject.get(pyoxigraph.NamedNode(iri), []):
