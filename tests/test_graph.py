@@ -100,3 +100,52 @@ def test_the_ontology_header_comes_first_in_its_file():
     text = (ONTOLOGY / "schema.ttl").read_text(encoding="utf-8")
     first = next(line for line in text.splitlines() if line.strip() and not line.startswith("@prefix"))
     assert first.endswith("a owl:Ontology ;"), first
+
+
+def test_the_vocabulary_kept_on_disk_is_the_vocabulary_made_afresh(tmp_path, monkeypatch):
+    from rdflib.compare import isomorphic
+
+    from lmsgraph.graph import vocabulary_ntriples
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    made = vocabulary_ntriples.__wrapped__()  # the per-process memo left aside
+    kept = list((tmp_path / "lmsgraph" / "vocabulary").iterdir())
+    assert len(kept) == 1 and kept[0].read_bytes() == made
+    kept[0].write_bytes(made + b"<https://example.org/s> <https://example.org/p> <https://example.org/o> .\n")
+    read_back = vocabulary_ntriples.__wrapped__()
+    assert b"example.org/s" in read_back, "a second process reads the kept file"
+    blocked = tmp_path / "blocked"
+    blocked.write_text("")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))  # nothing to read: made afresh
+    fresh = vocabulary_ntriples.__wrapped__()
+    assert isomorphic(Graph().parse(data=made, format="nt"), Graph().parse(data=fresh, format="nt"))
+
+
+def test_what_is_kept_on_disk_is_made_anew_when_a_source_changes(tmp_path, monkeypatch):
+    from lmsgraph.resources import kept_on_disk
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    source = tmp_path / "source.ttl"
+    source.write_text("one")
+    made = []
+
+    def make() -> bytes:
+        made.append(source.read_text())
+        return source.read_bytes().upper()
+
+    assert kept_on_disk("kind", [source], make) == b"ONE"
+    assert kept_on_disk("kind", [source], make) == b"ONE" and made == ["one"]
+    source.write_text("two")
+    assert kept_on_disk("kind", [source], make) == b"TWO" and made == ["one", "two"]
+
+
+def test_a_cache_that_cannot_be_written_is_no_cache(tmp_path, monkeypatch):
+    from lmsgraph.resources import kept_on_disk
+
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the cache folder would be")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))
+    source = tmp_path / "source.ttl"
+    source.write_text("data")
+    assert kept_on_disk("kind", [source], lambda: b"made") == b"made"
+    assert blocked.read_text() == "a file where the cache folder would be"

@@ -218,6 +218,26 @@ def test_a_syntax_error_names_the_file_and_line(tmp_path):
             validate(bad, shapes="cases", engine=engine)
 
 
+@pytest.mark.parametrize(
+    "suffix, term, reason",
+    [
+        (".nt", "<https://example.org/a{b}>", "Invalid IRI code point"),
+        (".ttl", "<https://example.org/a{b}>", "Invalid IRI code point"),
+        (".nt", "<relative>", "No scheme found"),  # Turtle resolves it against the file's IRI
+        (".nt", "<http://[x]/>", "Invalid host"),
+        (".ttl", "<http://[x]/>", "Invalid host"),
+    ],
+)
+def test_an_iri_the_lenient_load_would_keep_is_refused_with_its_line(tmp_path, suffix, term, reason):
+    """The store loads leniently and a strict reading of the same text stands guard: an invalid
+    IRI, which Oxigraph's lenient parser stores as it is, is still a syntax error at its line."""
+    bad = tmp_path / f"bad{suffix}"
+    good = "<https://example.org/c1> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <https://w3id.org/lmsgraph/TumourCase> .\n"
+    bad.write_text(good * 3 + f"<https://example.org/c1> <https://w3id.org/lmsgraph/describedIn> {term} .\n" + good)
+    with pytest.raises(ValueError, match=rf"bad\{suffix}:4.*{reason}"):
+        validate(bad, shapes="cases", engine="compiled")
+
+
 def test_case_records_as_json_ld_give_the_same_report_as_turtle(tmp_path):
     source = VALIDATION / "cases" / "case-age.fail.ttl"
     as_jsonld = tmp_path / "case.jsonld"
@@ -284,3 +304,25 @@ def test_the_written_report_keeps_every_character_of_a_literal():
         engine="compiled",
     )
     _written_and_graph_agree(report)
+
+
+def test_constraint_results_come_in_the_shapes_order_whatever_the_workers(tmp_path):
+    """The constraints run longest first on several workers; the results still come back in the
+    order of the compiled shapes, the same list with one worker or four."""
+    from lmsgraph.graph import vocabulary_ntriples
+    from lmsgraph.synthetic import synthetic_ntriples
+    from lmsgraph.validation import _compiled
+    from lmsgraph.validation.compiled import run_compiled
+    from lmsgraph.validation.loading import load_exact
+
+    data = tmp_path / "cases.nt"
+    data.write_text("".join(line + "\n" for line in synthetic_ntriples(300, seed=7, error_rate=0.4)))
+    store, restore = load_exact(paths=[data], ntriples=[vocabulary_ntriples()])
+    _, compiled = _compiled(shape_set("cases"))
+    runs = [run_compiled(store, compiled, restore=restore, workers=n) for n in (1, 2, 4)]
+    assert len({r.source_shape for r in runs[0]}) > 5, "the errors reach several shapes"
+    assert runs[0] == runs[1] == runs[2]
+    position = {(str(c.shape), str(c.component)): n for n, c in enumerate(compiled)}
+    assert len(position) == len(compiled), "each constraint named once by shape and component"
+    order = [position[(str(r.source_shape), r.component)] for r in runs[0]]
+    assert order == sorted(order)

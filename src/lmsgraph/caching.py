@@ -6,6 +6,9 @@
 - :func:`bounded` and :class:`BoundedMemo`: anything remembered by what a caller passes (an IRI
   to compact, a name to resolve, a query and its parameters) is kept in a least-recently-used
   cache of a fixed size, so a long-running process that sees endless new inputs stays the same size.
+
+Between processes, :func:`lmsgraph.resources.kept_on_disk` keeps what is slow to make from the
+package's own files in the user's cache, under a digest of those files.
 """
 
 from __future__ import annotations

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from lmsgraph.caching import read_once
@@ -49,3 +50,29 @@ def user_cache() -> Path:
 
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "lmsgraph"
+
+
+def kept_on_disk(kind: str, sources: list[Path], make: Callable[[], bytes]) -> bytes:
+    """What ``make`` makes from the package's own files ``sources`` (data and the code that reads
+    it), kept in the user's cache (:func:`user_cache`) under a digest of those
+    files' bytes: a later process reads it back instead of making it again, and any change to a
+    source makes it anew. A cache that cannot be read or written is no cache; a file is written
+    whole or not at all."""
+    import hashlib
+
+    from lmsgraph.files import write_atomic
+
+    digest = hashlib.sha256(kind.encode())
+    for source in sources:
+        digest.update(str(source.resolve()).encode() + b"\0" + source.read_bytes() + b"\0")
+    kept = user_cache() / kind / digest.hexdigest()[:32]
+    try:
+        return kept.read_bytes()
+    except OSError:
+        pass
+    made = make()
+    try:
+        write_atomic(kept, made)
+    except OSError:
+        pass
+    return made
