@@ -427,6 +427,25 @@ def test_definitions_say_only_what_their_sources_say(graph):
     assert not missing, f"vocabulary terms whose definition names no source: {missing}"
 
 
+def test_every_definition_names_its_source(graph):
+    """The curated terms' definitions rest on the source documents; the model's own terms (and
+    the terms it takes from SKOS, Dublin Core, IAO, SSSOM, RO) on the lmsgraph knowledge model,
+    whose definitions its developers wrote."""
+    from conftest import ONTOLOGY
+    from rdflib import Graph
+
+    model = LMSG["source-lmsgraph-model"]
+    defined = set(graph.subjects(OBO.IAO_0000115, None))
+    assert len(defined) > 300
+    assert not sorted(t for t in defined if graph.value(t, LMSG.definitionSource) is None)
+    assert (model, RDF.type, LMSG.ProjectDocument) in graph and graph.value(model, DCTERMS.title) is not None
+    schema = Graph().parse(ONTOLOGY / "schema.ttl")
+    own = set(schema.subjects(OBO.IAO_0000115, None))
+    assert {graph.value(t, LMSG.definitionSource) for t in own} == {model}
+    curated = defined - own - {OBO.RO_0004026}
+    assert model not in {s for t in curated for s in graph.objects(t, LMSG.definitionSource)}
+
+
 def subclasses_below_vocabularies(graph):
     from lmsgraph.stats import subclasses
 

@@ -73,7 +73,7 @@ def test_load_returns_the_whole_graph(graph):
     counts = lmsgraph.counts(graph)
     assert counts.entities == 9
     assert counts.claims >= 100
-    assert counts.citations == 12
+    assert counts.citations == 13
     assert counts.case_records == 2
     assert counts.mappings == sum(
         1 for line in (REPO / "ontology" / "mappings.sssom.tsv").read_text().splitlines() if line.startswith("lmsg:")
