@@ -149,3 +149,25 @@ def test_a_cache_that_cannot_be_written_is_no_cache(tmp_path, monkeypatch):
     source.write_text("data")
     assert kept_on_disk("kind", [source], lambda: b"made") == b"made"
     assert blocked.read_text() == "a file where the cache folder would be"
+
+
+def test_the_bundled_store_kept_on_disk_holds_the_graph_made_afresh(tmp_path, monkeypatch):
+    import pyoxigraph
+
+    from lmsgraph.store import _fill, bundled_store
+
+    def as_rdflib(store) -> Graph:
+        return Graph().parse(
+            data=store.dump(format=pyoxigraph.RdfFormat.N_TRIPLES, from_graph=pyoxigraph.DefaultGraph()), format="nt"
+        )
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    first = bundled_store()  # made, and kept
+    kept = list((tmp_path / "lmsgraph" / "bundled").iterdir())
+    assert len(kept) == 1
+    second = bundled_store()  # read back
+    fresh = _fill(pyoxigraph.Store(), derived=True, mappings=True, files=None)
+    from rdflib.compare import isomorphic
+
+    assert len(first) == len(second) == len(fresh) > 4000
+    assert isomorphic(as_rdflib(second), as_rdflib(fresh))

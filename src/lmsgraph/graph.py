@@ -170,8 +170,6 @@ def vocabulary_ntriples() -> bytes:
 
     Kept on disk between processes (:func:`lmsgraph.resources.kept_on_disk`): making it parses the
     Turtle files with rdflib, 0.2 s of every validation before its data starts loading."""
-    import lmsgraph.derivation as derivation
-
     files = [p for p in ontology_files() if p.name != "cases.ttl"]
 
     def make() -> bytes:
@@ -179,4 +177,4 @@ def vocabulary_ntriples() -> bytes:
         derive_edges(graph)
         return graph.serialize(format="nt", encoding="utf-8")
 
-    return kept_on_disk("vocabulary", [*files, Path(__file__), Path(derivation.__file__)], make)
+    return kept_on_disk("vocabulary", [*files, Path(__file__), Path(__file__).with_name("derivation.py")], make)

@@ -60,8 +60,6 @@ def kept_on_disk(kind: str, sources: list[Path], make: Callable[[], bytes]) -> b
     whole or not at all."""
     import hashlib
 
-    from lmsgraph.files import write_atomic
-
     digest = hashlib.sha256(kind.encode())
     for source in sources:
         digest.update(str(source.resolve()).encode() + b"\0" + source.read_bytes() + b"\0")
@@ -71,6 +69,8 @@ def kept_on_disk(kind: str, sources: list[Path], make: Callable[[], bytes]) -> b
     except OSError:
         pass
     made = make()
+    from lmsgraph.files import write_atomic
+
     try:
         write_atomic(kept, made)
     except OSError:
