@@ -122,7 +122,7 @@ def test_the_vocabulary_kept_on_disk_is_the_vocabulary_made_afresh(tmp_path, mon
 
 
 def test_what_is_kept_on_disk_is_made_anew_when_a_source_changes(tmp_path, monkeypatch):
-    from lmsgraph.resources import kept_on_disk
+    from lmsgraph.resources import KEPT_PER_KIND, kept_on_disk
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     source = tmp_path / "source.ttl"
@@ -137,6 +137,11 @@ def test_what_is_kept_on_disk_is_made_anew_when_a_source_changes(tmp_path, monke
     assert kept_on_disk("kind", [source], make) == b"ONE" and made == ["one"]
     source.write_text("two")
     assert kept_on_disk("kind", [source], make) == b"TWO" and made == ["one", "two"]
+    for n in range(10):  # a kind keeps its newest few files, not one per change ever made
+        source.write_text(f"version {n}")
+        kept_on_disk("kind", [source], make)
+    kept = list((tmp_path / "cache" / "lmsgraph" / "kind").iterdir())
+    assert len(kept) == KEPT_PER_KIND and b"VERSION 9" in {p.read_bytes() for p in kept}
 
 
 def test_a_cache_that_cannot_be_written_is_no_cache(tmp_path, monkeypatch):

@@ -52,12 +52,17 @@ def user_cache() -> Path:
     return Path(base) / "lmsgraph"
 
 
+#: How many files :func:`kept_on_disk` keeps of one kind.
+KEPT_PER_KIND = 4
+
+
 def kept_on_disk(kind: str, sources: list[Path], make: Callable[[], bytes]) -> bytes:
     """What ``make`` makes from the package's own files ``sources`` (data and the code that reads
     it), kept in the user's cache (:func:`user_cache`) under a digest of those
     files' bytes: a later process reads it back instead of making it again, and any change to a
     source makes it anew. A cache that cannot be read or written is no cache; a file is written
-    whole or not at all."""
+    whole or not at all. A kind keeps its :data:`KEPT_PER_KIND` newest files (two installs of
+    different versions each find theirs), so the folder does not grow with every change."""
     import hashlib
 
     digest = hashlib.sha256(kind.encode())
@@ -73,6 +78,12 @@ def kept_on_disk(kind: str, sources: list[Path], make: Callable[[], bytes]) -> b
 
     try:
         write_atomic(kept, made)
+        earlier = (
+            p for p in kept.parent.iterdir() if p != kept and not p.name.startswith(".")
+        )  # "." a write under way
+        others = sorted(earlier, key=lambda p: p.stat().st_mtime)
+        for old in others[: max(0, len(others) - KEPT_PER_KIND + 1)]:
+            old.unlink(missing_ok=True)
     except OSError:
         pass
     return made
