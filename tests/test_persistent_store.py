@@ -324,3 +324,46 @@ def test_a_reader_keeps_its_snapshot_while_a_load_changes_the_store(tmp_path):
     load_store(folder, [synthetic_file(tmp_path / "second.nt", 100, 9, "b")])
     assert default_graph_size(reader) == before  # the data it opened, though no longer the store's
     assert default_graph_size(lmsgraph.connect(store=folder)) > before
+
+
+def held_graph(store_dir):
+    """What the store holds, read into rdflib through Oxigraph's own N-Triples."""
+    import pyoxigraph
+    from rdflib import Graph
+
+    store = lmsgraph.connect(store=store_dir).backend.store
+    text = store.dump(format=pyoxigraph.RdfFormat.N_TRIPLES, from_graph=pyoxigraph.DefaultGraph())
+    return Graph().parse(data=text, format="nt")
+
+
+def test_info_counts_a_store_where_it_lies(store_dir, capsys):
+    from lmsgraph.stats import count_graph
+
+    code, out, _ = run(capsys, "info", "--store", str(store_dir), "--json")
+    expected = count_graph(held_graph(store_dir)).as_dict()
+    assert code == 0 and json.loads(out) == {"version": lmsgraph.__version__, **expected}
+    assert expected["case_records"] > lmsgraph.counts().case_records
+    code, _, err = run(capsys, "info", "--store", str(store_dir.parent / "no-store"))
+    assert code == 2 and "not an lmsgraph store" in err
+
+
+@pytest.mark.parametrize("fmt, syntax", [("nt", "nt"), ("ttl", "turtle"), ("jsonld", "json-ld"), ("rdfxml", "xml")])
+def test_export_writes_what_a_store_holds(store_dir, tmp_path, capsys, fmt, syntax):
+    from rdflib import Graph
+    from rdflib.compare import isomorphic
+
+    held = held_graph(store_dir)
+    target = tmp_path / f"store.{fmt}"
+    code, _, err = run(capsys, "export", "--store", str(store_dir), "--format", fmt, "-o", str(target))
+    assert code == 0 and "from the store" in err
+    written = Graph().parse(target, format=syntax)
+    assert len(written) == len(held) == default_graph_size(lmsgraph.connect(store=store_dir))
+    assert isomorphic(written, held)
+    assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_a_store_is_counted_as_the_graph_it_holds():
+    from lmsgraph.stats import count_store
+    from lmsgraph.store import bundled_store
+
+    assert count_store(bundled_store()) == lmsgraph.counts()

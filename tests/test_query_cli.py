@@ -136,6 +136,43 @@ def test_query_and_push_against_virtuoso(capsys, virtuoso):
     assert code == 2 and "401" in err
 
 
+def test_push_sends_what_a_store_holds(capsys, virtuoso, tmp_path):
+    from support.virtuoso import PASSWORD, USER
+
+    store, cases = tmp_path / "store", FIXTURES / "cases" / "registry-valid.csv"
+    assert main(["load", "--store", str(store), str(cases)]) == 0
+    graph = "https://example.org/cli-push-store"
+    code, _, err = run(
+        capsys,
+        "push",
+        virtuoso.graph_store,
+        "--graph",
+        graph,
+        "--from-store",
+        str(store),
+        "--user",
+        USER,
+        "--password",
+        PASSWORD,
+    )
+    assert code == 0 and f"graph <{graph}>" in err
+    held = run(capsys, "info", "--store", str(store), "--json")[1]
+    assert f"it holds {json.loads(held)['triples']:,} triples" in err
+    name = "cohort-cases-by-entity-and-site"
+    remote = run(capsys, "query", name, "--endpoint", virtuoso.sparql, "--named-graph", graph, "--format", "csv")
+    local = run(capsys, "query", name, "--store", str(store), "--format", "csv")
+    assert remote[0] == local[0] == 0 and remote[1] == local[1] and local[1].count("\n") > 2
+
+
+def test_push_takes_a_file_or_a_store_not_both(capsys, tmp_path):
+    data = tmp_path / "data.nt"
+    data.write_text("")
+    code, _, err = run(
+        capsys, "push", "http://127.0.0.1:9/sparql-graph-crud-auth", "--file", str(data), "--from-store", str(tmp_path)
+    )
+    assert code == 2 and "a file or a store, not both" in err
+
+
 def test_every_command_is_listed_for_lazy_loading():
     import importlib
 

@@ -25,7 +25,7 @@ class CheckFailed(click.ClickException):
 # query does not pay for the other commands' imports, nor `lmsgraph --help` for any.
 COMMANDS = {
     "build": ("build", "Load the graph, check it, print a summary and example answers, and write every export."),
-    "export": ("build", "Export the whole graph (deterministic bytes for the same graph)."),
+    "export": ("build", "Export the whole graph (deterministic bytes for the same graph), or a store's."),
     "reason": ("build", "Check the graph against the OWL 2 DL profile and run HermiT."),
     "diff": (
         "build",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -172,19 +173,54 @@ EXPORT_SUFFIXES = {
     help="Serialisation [default: from the output file's extension, else ttl].",
 )
 @output_option("the graph")
-def export(fmt: str | None, output: Path | None) -> None:
-    """Export the whole graph (deterministic bytes for the same graph).
+@click.option(
+    "--store",
+    "store_dir",
+    type=click.Path(path_type=Path),
+    help="Export what the on-disk store made by 'lmsgraph load' holds, streamed by Oxigraph.",
+)
+def export(fmt: str | None, output: Path | None, store_dir: Path | None) -> None:
+    """Export the whole graph (deterministic bytes for the same graph), or a store's.
+
+    From a store (--store), Oxigraph writes the triples as it reads them, in memory that does not
+    grow with the store: the same triples, in Oxigraph's order and with its blank node labels
+    rather than the canonical form.
 
     \b
     Examples:
       lmsgraph export -o lmsgraph.owl        # RDF/XML, from the extension
       lmsgraph export --format nt | gzip > lmsgraph.nt.gz
+      lmsgraph export --store registry-store -o registry.nt
     """
+    chosen = choose_format(fmt, output, EXPORT_SUFFIXES, "ttl")
+    if store_dir is not None:
+        _export_store(store_dir, chosen, output)
+        return
     import lmsgraph
     from lmsgraph.export import serialize
 
-    chosen = choose_format(fmt, output, EXPORT_SUFFIXES, "ttl")
     write_output(serialize(lmsgraph.load(), chosen), output, chosen)
+
+
+def _export_store(store_dir: Path, fmt: str, output: Path | None) -> None:
+    import pyoxigraph
+
+    from lmsgraph.files import atomic_file
+    from lmsgraph.namespaces import PREFIXES
+    from lmsgraph.persistent import open_store
+
+    store = open_store(store_dir)
+    syntax = {"ttl": "TURTLE", "nt": "N_TRIPLES", "jsonld": "JSON_LD", "rdfxml": "RDF_XML"}[fmt]
+    options: dict = {"format": getattr(pyoxigraph.RdfFormat, syntax), "from_graph": pyoxigraph.DefaultGraph()}
+    if fmt in ("ttl", "rdfxml", "jsonld"):
+        options["prefixes"] = dict(PREFIXES)
+    if output is None or str(output) == "-":
+        store.dump(sys.stdout.buffer, **options)
+        sys.stdout.buffer.flush()
+        return
+    with atomic_file(output) as handle:
+        store.dump(handle, **options)
+    note(f"wrote {output} ({output.stat().st_size:,} bytes) from the store {store_dir}")
 
 
 @cli.command()

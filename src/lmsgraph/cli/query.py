@@ -330,6 +330,12 @@ def entity(name: str, fmt: str | None, output: Path | None, **backend) -> None:
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="Send this Turtle or N-Triples file instead of the bundled graph.",
 )
+@click.option(
+    "--from-store",
+    "store_dir",
+    type=click.Path(path_type=Path),
+    help="Send what the on-disk store made by 'lmsgraph load' holds instead of the bundled graph.",
+)
 def push(
     store_url: str,
     graph_iri: str,
@@ -340,6 +346,7 @@ def push(
     auth: str,
     timeout: float,
     data_file: Path | None,
+    store_dir: Path | None,
 ) -> None:
     """Send the bundled graph to a named graph of a SPARQL 1.1 store, atomically.
 
@@ -351,12 +358,24 @@ def push(
     \b
     Example:
       lmsgraph push http://localhost:8890/sparql-graph-crud-auth --user dba --password dba
+      lmsgraph push http://localhost:8890/sparql-graph-crud-auth --from-store registry-store
     """
 
+    from lmsgraph.errors import UsageError
     from lmsgraph.push import push as send
 
+    if data_file is not None and store_dir is not None:
+        raise UsageError("send a file or a store, not both", field="from-store", value=str(store_dir))
     data = data_file.read_bytes() if data_file else None
     content_type = "application/n-triples" if data_file and data_file.suffix.lower() == ".nt" else "text/turtle"
+    if store_dir is not None:
+        import pyoxigraph
+
+        from lmsgraph.persistent import open_store
+
+        # The store's triples travel as a file's do: as N-Triples held in memory while they are sent.
+        data = open_store(store_dir).dump(format=pyoxigraph.RdfFormat.N_TRIPLES, from_graph=pyoxigraph.DefaultGraph())
+        content_type = "application/n-triples"
     result = send(
         store_url,
         data,
