@@ -102,6 +102,33 @@ def test_owlready2_pronto_and_the_owl_api_load_the_products(release):
         assert checked.returncode == 0 and checked.stdout.strip().endswith("IN-PROFILE"), checked.stdout[-500:]
 
 
+def test_the_owl_api_reads_the_obo_products_to_the_owl_products_classes(release, tmp_path):
+    """As ROBOT would convert them: every OBO product loads in the OWL API (it refused the file
+    for the header's xsd:date, which OWL 2 has no datatype for), and its classes have the IRIs of
+    the OWL product's classes (a CURIE identifier would become an OBO PURL there)."""
+    import subprocess
+
+    from rdflib import RDF
+
+    from lmsgraph.owl import OWLAPI_SAVER, _java, java_command, owlapi_classpath
+
+    def classes(path):
+        graph = rdflib.Graph().parse(path, format="xml")
+        return {s for s in graph.subjects(RDF.type, OWL.Class) if isinstance(s, URIRef)}
+
+    for product in ("lmsgraph", "lmsgraph-base"):
+        converted = tmp_path / f"{product}-from-obo.owl"
+        done = subprocess.run(
+            [*java_command(OWLAPI_SAVER, _java(), owlapi_classpath()), str(release / f"{product}.obo"), str(converted)],
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert done.returncode == 0, done.stderr[-500:]
+        read = classes(converted)
+        assert len(read) > 150 and read == classes(release / f"{product}.owl")
+
+
 def test_the_mapping_table_carries_the_release_version(release):
     from lmsgraph.sssom import read_sssom
 

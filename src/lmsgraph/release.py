@@ -138,7 +138,13 @@ def _write_product(graph: Graph, folder: Path, product: str, say: Callable[[str]
 def _write_obo(owl_file: Path, stem: Path) -> None:
     """OBO format and OBO Graphs JSON from the OWL API's RDF/XML, written by pronto in a process
     of its own with a fixed hash seed: pronto keeps a term's synonyms in a set and writes them in
-    the set's order, which Python's string hashing changes from one process to the next."""
+    the set's order, which Python's string hashing changes from one process to the next.
+
+    The header's dates (``dcterms:created``, ``dcterms:modified``) are written as strings: the OWL
+    API reads OBO format's datatypes as OWL 2 datatypes, which do not include ``xsd:date``, and
+    refused the whole file for them. Terms keep their IRIs as OBO identifiers: the OWL API reads
+    them back to the OWL product's IRIs, where it expands ``lmsg:X`` to an OBO PURL whatever the
+    header's ``idspace`` says (both checked by the tests)."""
     import os
     import subprocess
     import sys
@@ -149,6 +155,11 @@ def _write_obo(owl_file: Path, stem: Path) -> None:
         "import sys, warnings, pronto\n"
         "warnings.simplefilter('ignore')\n"  # a warning for each OWL construct OBO format has no place for
         "ontology = pronto.Ontology(sys.argv[1])\n"
+        "from pronto.pv import LiteralPropertyValue as Value\n"
+        "ontology.metadata.annotations = {\n"
+        "    Value(pv.property, pv.literal) if isinstance(pv, Value) and pv.datatype == 'xsd:date' else pv\n"
+        "    for pv in ontology.metadata.annotations\n"
+        "}\n"
         "for path, fmt in ((sys.argv[2], 'obo'), (sys.argv[3], 'json')):\n"
         "    with open(path, 'wb') as handle:\n"
         "        ontology.dump(handle, format=fmt)\n"
