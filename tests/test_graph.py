@@ -176,3 +176,10 @@ def test_the_bundled_store_kept_on_disk_holds_the_graph_made_afresh(tmp_path, mo
 
     assert len(first) == len(second) == len(fresh) > 4000
     assert isomorphic(as_rdflib(second), as_rdflib(fresh))
+
+
+def test_what_is_kept_on_disk_is_keyed_by_every_module_that_makes_it():
+    from lmsgraph.resources import package_modules
+
+    names = {p.name for p in package_modules()}
+    assert {"store.py", "graph.py", "derivation.py", "sssom.py", "prefixes.py", "ntriples.py", "headers.py"} <= names

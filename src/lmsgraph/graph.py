@@ -10,7 +10,7 @@ from rdflib import Graph
 from lmsgraph.caching import read_once
 from lmsgraph.errors import DataError
 from lmsgraph.namespaces import LMSG, bind_prefixes
-from lmsgraph.resources import kept_on_disk, mappings_file, ontology_files
+from lmsgraph.resources import kept_on_disk, mappings_file, ontology_files, package_modules
 from lmsgraph.sssom import MappingSet, mapping_ntriples, read_sssom
 
 
@@ -177,4 +177,4 @@ def vocabulary_ntriples() -> bytes:
         derive_edges(graph)
         return graph.serialize(format="nt", encoding="utf-8")
 
-    return kept_on_disk("vocabulary", [*files, Path(__file__), Path(__file__).with_name("derivation.py")], make)
+    return kept_on_disk("vocabulary", [*files, *package_modules()], make)

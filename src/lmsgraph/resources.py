@@ -52,6 +52,13 @@ def user_cache() -> Path:
     return Path(base) / "lmsgraph"
 
 
+def package_modules() -> list[Path]:
+    """lmsgraph's own modules (the package's top level, where everything that reads the bundled
+    files lives): what is kept on disk is keyed by them too, so that a change to the code that
+    makes it makes it anew (reading and digesting them takes under a millisecond)."""
+    return sorted(Path(__file__).parent.glob("*.py"))
+
+
 #: How many files :func:`kept_on_disk` keeps of one kind.
 KEPT_PER_KIND = 4
 

@@ -58,7 +58,7 @@ def fill_bundled(store, *, derived: bool = True, mappings: bool = True, files: l
 
     The whole graph (every file, the mappings, the derived edges) is kept on disk between
     processes as N-Quads (:func:`lmsgraph.resources.kept_on_disk`, under a digest of the files
-    and of the code that makes it): a cold ``lmsgraph query`` spent 29 ms making it and spends
+    and of lmsgraph's modules): a cold ``lmsgraph query`` spent 29 ms making it and spends
     6 ms reading it back (``bench/queries.py --cold-only``)."""
     import pyoxigraph
 
@@ -72,11 +72,10 @@ def fill_bundled(store, *, derived: bool = True, mappings: bool = True, files: l
 
 
 def _bundled_sources() -> list[Path]:
-    """The files the bundled graph is made from: data, and the modules beside this one that read it."""
-    from lmsgraph.resources import mappings_file, ontology_files
+    """The files the bundled graph is made from: data, and lmsgraph's modules that read it."""
+    from lmsgraph.resources import mappings_file, ontology_files, package_modules
 
-    code = [Path(__file__).with_name(name) for name in ("store.py", "derivation.py", "sssom.py")]
-    return [*ontology_files(), mappings_file(), *code]
+    return [*ontology_files(), mappings_file(), *package_modules()]
 
 
 def _bundled_nquads() -> bytes:
