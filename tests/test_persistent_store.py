@@ -367,3 +367,19 @@ def test_a_store_is_counted_as_the_graph_it_holds():
     from lmsgraph.store import bundled_store
 
     assert count_store(bundled_store()) == lmsgraph.counts()
+
+
+def test_a_long_export_says_how_much_it_has_written(store_dir):
+    import io
+
+    import pyoxigraph
+
+    from lmsgraph.cli.build import _Counted
+
+    said, out = [], io.BytesIO()
+    counted = _Counted(out, said.append)
+    counted.STEP = 50_000
+    store = lmsgraph.connect(store=store_dir).backend.store
+    store.dump(counted, format=pyoxigraph.RdfFormat.N_TRIPLES, from_graph=pyoxigraph.DefaultGraph())
+    assert counted.written == len(out.getvalue()) > 10 * counted.STEP
+    assert len(said) >= 10 and all(message.endswith("MB written") for message in said)

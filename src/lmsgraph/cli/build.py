@@ -214,13 +214,34 @@ def _export_store(store_dir: Path, fmt: str, output: Path | None) -> None:
     options: dict = {"format": getattr(pyoxigraph.RdfFormat, syntax), "from_graph": pyoxigraph.DefaultGraph()}
     if fmt in ("ttl", "rdfxml", "jsonld"):
         options["prefixes"] = dict(PREFIXES)
+    say = progress_reporter()
     if output is None or str(output) == "-":
-        store.dump(sys.stdout.buffer, **options)
+        store.dump(_Counted(sys.stdout.buffer, say), **options)
         sys.stdout.buffer.flush()
         return
     with atomic_file(output) as handle:
-        store.dump(handle, **options)
+        store.dump(_Counted(handle, say), **options)
     note(f"wrote {output} ({output.stat().st_size:,} bytes) from the store {store_dir}")
+
+
+class _Counted:
+    """A binary file that says how much has been written to it, every 64 MB (a million case
+    records are about 4 GB of N-Triples)."""
+
+    STEP = 64 << 20
+
+    def __init__(self, handle, say) -> None:
+        self.handle, self.say, self.written, self.said = handle, say, 0, 0
+
+    def write(self, data: bytes) -> int:
+        self.written += len(data)
+        if self.say is not None and self.written - self.said >= self.STEP:
+            self.said = self.written
+            self.say(f"{self.written / (1 << 20):,.0f} MB written")
+        return self.handle.write(data)
+
+    def flush(self) -> None:
+        self.handle.flush()
 
 
 @cli.command()
