@@ -1,5 +1,5 @@
-"""Validation in batches: a large N-Triples file of case records cut into batches of whole
-records gives the report of the whole file."""
+"""Validation in batches: a large N-Triples or Turtle file of case records cut into batches of
+whole records gives the report of the whole file."""
 
 from __future__ import annotations
 
@@ -62,13 +62,40 @@ def test_records_that_share_nodes_or_speak_of_vocabulary_stay_whole(tmp_path):
         assert keys(validate([first, second], shapes="cases", batch_records=records)) == keys(whole), records
 
 
+def test_a_turtle_file_in_batches_gives_the_whole_files_report(tmp_path):
+    """Turtle is streamed as N-Triples is: prefixed names, anonymous blank nodes, numbers written
+    bare and relative IRIs (resolved against the file) give the same results as the whole file."""
+    from rdflib import Graph
+
+    source = write(tmp_path / "source.nt", synthetic_ntriples(300, seed=17, error_rate=0.3))
+    graph = Graph().parse(source, format="nt")
+    graph.bind("lmsg", L)
+    turtle = tmp_path / "cases.ttl"
+    extra = (
+        f"\n@prefix lmsg: <{L}> .\n"
+        "<relative-case> a lmsg:TumourCase ; lmsg:ageYears 200 ;\n"
+        "    lmsg:hasObservation [ lmsg:polarity lmsg:Present ] .\n"
+    )
+    turtle.write_text(graph.serialize(format="turtle") + extra, encoding="utf-8")
+    whole = validate(turtle, shapes="cases")
+    assert any(str(r.focus_node) == (tmp_path / "relative-case").as_uri() for r in whole.results)
+    for records in (1, 40, 1_000):
+        assert keys(validate(turtle, shapes="cases", batch_records=records)) == keys(whole), records
+
+
 def test_batches_are_refused_where_they_could_change_the_report(tmp_path, capsys):
     data = write(tmp_path / "cases.nt", synthetic_ntriples(5, seed=1))
-    turtle = tmp_path / "cases.ttl"
-    turtle.write_text(data.read_text(encoding="utf-8"), encoding="utf-8")
+    jsonld = tmp_path / "cases.jsonld"
+    jsonld.write_text("{}", encoding="utf-8")
+    upper = write(tmp_path / "upper.nt", [*synthetic_ntriples(5, seed=1), f'<{L}x> <{L}y> "z"@EN .'])
+    bad = write(
+        tmp_path / "bad.ttl", [f"@prefix lmsg: <{L}> .", "<a> a lmsg:TumourCase .", '<b> lmsg:ageYears "open .']
+    )
     for args, words in [
         (["--shapes", "graph", str(data)], "read a record alone"),
-        (["--shapes", "cases", str(turtle)], "N-Triples"),
+        (["--shapes", "cases", str(jsonld)], "N-Triples (.nt) or Turtle (.ttl)"),
+        (["--shapes", "cases", str(upper)], "would store in lower case"),
+        (["--shapes", "cases", str(bad)], "bad.ttl:3: syntax error"),
         (["--shapes", "cases"], "data files"),
         (["--shapes", "cases", str(tmp_path / "absent.nt")], "absent.nt: no such file"),
     ]:

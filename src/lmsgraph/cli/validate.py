@@ -66,7 +66,7 @@ REPORT_SUFFIXES = {".txt": "text", ".json": "json", ".ttl": "ttl"}
 @click.option(
     "--batch-records",
     type=click.IntRange(min=1),
-    help="Validate N-Triples case records (--shapes cases) in batches of about N records, in bounded memory.",
+    help="Validate N-Triples or Turtle case records (--shapes cases) in batches of about N records, in bounded memory.",
 )
 @click.option(
     "--input-format",

@@ -273,7 +273,7 @@ def validate(
     shape set the compiled engine declines is a :class:`UsageError` (pyshacl would have to read
     the whole store into memory).
 
-    ``batch_records`` validates N-Triples files of case records (``shapes="cases"``) in batches
+    ``batch_records`` validates N-Triples or Turtle files of case records (``shapes="cases"``) in batches
     of about that many records each (:mod:`lmsgraph.validation.batches`), so that memory grows
     with the batch rather than with the data; the report is the whole data's.
     """

@@ -1,5 +1,5 @@
-"""Validating large N-Triples files of case records in batches, in memory that grows with the
-batch rather than with the records.
+"""Validating large N-Triples or Turtle files of case records in batches, in memory that grows
+with the batch rather than with the records.
 
 The case shapes are local: what they check of a node is read from that node, the nodes its
 triples lead to, and the bundled vocabularies. So the data is cut into *records*, the connected
@@ -28,8 +28,12 @@ from lmsgraph.validation.report import ValidationReport
 LOCAL_SHAPE_SETS = ("cases",)
 
 
+#: The syntaxes batches are read from, by suffix.
+BATCH_SUFFIXES = (".nt", ".ttl")
+
+
 def _quads(paths: list[Path]) -> Iterator[tuple[int, Any]]:
-    """(the file's number, a triple) for every triple of ``paths``, in order."""
+    """(the file's number, a triple) for every triple of the N-Triples files ``paths``, in order."""
     import pyoxigraph
 
     from lmsgraph.errors import DataError
@@ -40,6 +44,23 @@ def _quads(paths: list[Path]) -> Iterator[tuple[int, Any]]:
                 yield number, quad
         except SyntaxError as exc:
             raise DataError(f"syntax error: {exc.msg}", path=path, line=exc.lineno) from exc
+
+
+def _as_ntriples(path: Path, work: Path, number: int) -> Path:
+    """A Turtle file as N-Triples in ``work``, streamed. The data is read twice, and Oxigraph's
+    parser names a Turtle file's anonymous blank nodes anew on every reading, so they are named
+    once, here; relative IRIs resolve against the file, as when it is validated whole."""
+    import pyoxigraph
+
+    from lmsgraph.errors import DataError
+
+    copy = work / f"turtle-{number}.nt"
+    triples = pyoxigraph.parse(path=str(path), format=pyoxigraph.RdfFormat.TURTLE, base_iri=path.resolve().as_uri())
+    try:
+        pyoxigraph.serialize(triples, output=str(copy), format=pyoxigraph.RdfFormat.N_TRIPLES)
+    except SyntaxError as exc:
+        raise DataError(f"syntax error: {exc.msg}", path=path, line=exc.lineno) from exc
+    return copy
 
 
 def _key(term: Any, number: int, blank: Any) -> int:
@@ -136,7 +157,7 @@ def validate_in_batches(
     validate: Callable[[Path], ValidationReport],
     progress: Callable[[str], None] | None,
 ) -> ValidationReport:
-    """Validate N-Triples files batch by batch (see the module) with ``validate``, which validates
+    """Validate N-Triples or Turtle files batch by batch (see the module) with ``validate``, which validates
     one file against ``shapes``; the report of the whole data."""
     import tempfile
 
@@ -154,16 +175,37 @@ def validate_in_batches(
     from lmsgraph.inputs import regular_file
 
     for path in paths:
-        if Path(path).suffix.lower() != ".nt":
-            raise UsageError("batches are read from N-Triples files (.nt)", field="files", value=str(path))
+        if Path(path).suffix.lower() not in BATCH_SUFFIXES:
+            raise UsageError(
+                "batches are read from N-Triples (.nt) or Turtle (.ttl) files", field="files", value=str(path)
+            )
     paths = [regular_file(Path(path)) for path in paths]  # a missing file, a folder: named before any work
+    from lmsgraph.errors import RewrittenError
+    from lmsgraph.validation.loading import scan_language_tags
+
+    for path in paths:
+        try:
+            scan_language_tags(path)
+        except RewrittenError as exc:
+            # Whole, such data is validated by pyshacl to keep the tag as written; batches are
+            # for data too large for it, and would report the tag in lower case.
+            raise UsageError(
+                f"batches cannot give the exact report: {exc}; validate the file without --batch-records",
+                field="files",
+                value=str(path),
+            ) from exc
     from lmsgraph.ntriples import rdflib_term
 
     say = progress or (lambda message: None)
     shared_terms = {str(term) for term in _vocabulary_terms()}
     results, engines = [], set()
     with tempfile.TemporaryDirectory(prefix="lmsgraph-batches-") as work:
-        shared, files = partition(paths, records, Path(work), say)
+        if any(path.suffix.lower() == ".ttl" for path in paths):
+            say("reading the Turtle files as N-Triples")
+        readable = [
+            _as_ntriples(path, Path(work), n) if path.suffix.lower() == ".ttl" else path for n, path in enumerate(paths)
+        ]
+        shared, files = partition(readable, records, Path(work), say)
         for n, batch in enumerate(files, 1):
             say(f"validating batch {n} of {len(files)}")
             report = validate(batch)

@@ -209,7 +209,9 @@ def _refuse_upper_case_tags(text, where: str) -> None:
         )
 
 
-def _scan_file(path: Path) -> None:
+def scan_language_tags(path: Path) -> None:
+    """Refuse (:class:`RewrittenError`) a file with a language tag in upper case, which Oxigraph
+    and its parser store in lower case: read as bytes, without parsing."""
     import mmap
 
     with open(path, "rb") as handle:
@@ -240,7 +242,9 @@ def load_exact(
             progress(f"loading {path}")
         fmt = getattr(pyoxigraph.RdfFormat, DIRECT_SUFFIXES[path.suffix.lower()])
         try:
-            _load_watched(store, watch, format=fmt, path=str(path), base_iri=path.resolve().as_uri(), scan=_scan_file)
+            _load_watched(
+                store, watch, format=fmt, path=str(path), base_iri=path.resolve().as_uri(), scan=scan_language_tags
+            )
         except SyntaxError as exc:
             raise DataError(f"syntax error: {exc.msg}", path=path, line=exc.lineno) from exc
         except OSError as exc:
