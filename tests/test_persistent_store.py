@@ -383,3 +383,39 @@ def test_a_long_export_says_how_much_it_has_written(store_dir):
     store.dump(counted, format=pyoxigraph.RdfFormat.N_TRIPLES, from_graph=pyoxigraph.DefaultGraph())
     assert counted.written == len(out.getvalue()) > 10 * counted.STEP
     assert len(said) >= 10 and all(message.endswith("MB written") for message in said)
+
+
+@pytest.mark.parametrize("character", ["\x07", "\x1b", "\r", "\ufffe"])
+def test_a_store_export_to_rdfxml_refuses_what_xml_cannot_hold(tmp_path, capsys, character):
+    """Oxigraph's RDF/XML writer copies such characters into the document, which XML parsers then
+    refuse (or, for a carriage return, read back as a line feed): an error, and no file."""
+    from lmsgraph.ntriples import literal
+
+    data = tmp_path / "hostile.nt"
+    data.write_text(
+        f"<https://example.org/c1> <http://www.w3.org/2000/01/rdf-schema#comment> {literal('a' * 9000 + character)} .\n",
+        encoding="utf-8",
+    )
+    folder = tmp_path / "store"
+    assert main(["load", "--store", str(folder), str(data)]) == 0
+    target = tmp_path / "store.rdf"
+    code, _, err = run(capsys, "export", "--store", str(folder), "--format", "rdfxml", "-o", str(target))
+    assert code == 2 and f"U+{ord(character):04X}" in err and "export as Turtle" in err
+    assert not target.exists() and not list(tmp_path.glob(".*.tmp"))
+    code, _, _ = run(capsys, "export", "--store", str(folder), "--format", "ttl", "-o", str(tmp_path / "store.ttl"))
+    assert code == 0
+
+
+@pytest.mark.parametrize("fmt", ["nt", "ttl", "jsonld"])
+def test_a_store_export_writes_control_characters_as_escapes(tmp_path, capsys, fmt):
+    """Exported from a store, no format carries a raw control character to a terminal: Oxigraph
+    escapes them in Turtle, N-Triples and JSON-LD (and RDF/XML refuses them, above)."""
+    data = tmp_path / "hostile.nt"
+    data.write_text(
+        '<https://example.org/c1> <http://www.w3.org/2000/01/rdf-schema#comment> "bell\\u0007 esc\\u001B[31m" .\n'
+    )
+    folder = tmp_path / "store"
+    assert main(["load", "--store", str(folder), str(data)]) == 0
+    capsys.readouterr()
+    code, out, _ = run(capsys, "export", "--store", str(folder), "--format", fmt)
+    assert code == 0 and "example.org/c1" in out and "\x1b" not in out and "\x07" not in out

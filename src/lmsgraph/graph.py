@@ -169,7 +169,7 @@ def vocabulary_ntriples() -> bytes:
     derived hierarchy that case records are checked and resolved against.
 
     Kept on disk between processes (:func:`lmsgraph.resources.kept_on_disk`): making it parses the
-    Turtle files with rdflib, 0.2 s of every validation before its data starts loading."""
+    Turtle files with rdflib, about 0.1 s of every validation before its data starts loading."""
     files = [p for p in ontology_files() if p.name != "cases.ttl"]
 
     def make() -> bytes:

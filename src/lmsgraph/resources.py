@@ -85,9 +85,8 @@ def kept_on_disk(kind: str, sources: list[Path], make: Callable[[], bytes]) -> b
 
     try:
         write_atomic(kept, made)
-        earlier = (
-            p for p in kept.parent.iterdir() if p != kept and not p.name.startswith(".")
-        )  # "." a write under way
+        # A name starting with "." is another process's write under way (write_atomic's).
+        earlier = [p for p in kept.parent.iterdir() if p != kept and not p.name.startswith(".")]
         others = sorted(earlier, key=lambda p: p.stat().st_mtime)
         for old in others[: max(0, len(others) - KEPT_PER_KIND + 1)]:
             old.unlink(missing_ok=True)

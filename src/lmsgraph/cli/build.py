@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -215,25 +216,47 @@ def _export_store(store_dir: Path, fmt: str, output: Path | None) -> None:
     if fmt in ("ttl", "rdfxml", "jsonld"):
         options["prefixes"] = dict(PREFIXES)
     say = progress_reporter()
+    refuse = _NOT_XML if fmt == "rdfxml" else None
     if output is None or str(output) == "-":
-        store.dump(_Counted(sys.stdout.buffer, say), **options)
+        store.dump(_Counted(sys.stdout.buffer, say, refuse), **options)
         sys.stdout.buffer.flush()
         return
     with atomic_file(output) as handle:
-        store.dump(_Counted(handle, say), **options)
+        store.dump(_Counted(handle, say, refuse), **options)
     note(f"wrote {output} ({output.stat().st_size:,} bytes) from the store {store_dir}")
+
+
+# What Oxigraph's RDF/XML writer copies from a literal into the document and XML 1.0 cannot hold
+# (control characters, U+FFFE, U+FFFF), or would read back as another character (a carriage
+# return, which XML parsers turn into a line feed): the writer itself uses only tabs and newlines.
+# Its Turtle, N-Triples and JSON-LD escape them, so on a terminal too they arrive as escapes.
+_NOT_XML = re.compile(rb"[\x00-\x08\x0b-\x1f]|\xef\xbf[\xbe\xbf]")
 
 
 class _Counted:
     """A binary file that says how much has been written to it, every 64 MB (a million case
-    records are about 4 GB of N-Triples)."""
+    records are about 4 GB of N-Triples), and, with ``refuse``, raises :class:`DataError` for
+    bytes the format cannot carry before they are written."""
 
     STEP = 64 << 20
 
-    def __init__(self, handle, say) -> None:
-        self.handle, self.say, self.written, self.said = handle, say, 0, 0
+    def __init__(self, handle, say, refuse: re.Pattern[bytes] | None = None) -> None:
+        self.handle, self.say, self.refuse = handle, say, refuse
+        self.written, self.said, self.tail = 0, 0, b""
 
     def write(self, data: bytes) -> int:
+        if self.refuse is not None:
+            bad = self.refuse.search(self.tail + data)  # a three-byte character may span two writes
+            if bad is not None:
+                from lmsgraph.errors import DataError
+
+                char = bad.group().decode("utf-8")
+                raise DataError(
+                    f"RDF/XML cannot hold the character U+{ord(char):04X} of a literal in the store (XML 1.0 allows "
+                    "no such character, and reads a carriage return back as a line feed); export as Turtle, "
+                    "N-Triples or JSON-LD instead"
+                )
+            self.tail = data[-2:]
         self.written += len(data)
         if self.say is not None and self.written - self.said >= self.STEP:
             self.said = self.written
