@@ -326,3 +326,44 @@ def test_constraint_results_come_in_the_shapes_order_whatever_the_workers(tmp_pa
     assert len(position) == len(compiled), "each constraint named once by shape and component"
     order = [position[(str(r.source_shape), r.component)] for r in runs[0]]
     assert order == sorted(order)
+
+
+def test_a_failing_constraint_stops_the_ones_not_yet_started(monkeypatch):
+    """With one worker, the SPARQL constraint (run before the value constraints) fails, and the
+    value constraints waiting behind it are not run: the error comes at once."""
+    import pyoxigraph
+    from rdflib import URIRef
+
+    from lmsgraph.errors import ValidationFailureError
+    from lmsgraph.validation import compiled as engine
+    from lmsgraph.validation.compiled import Compiled, run_compiled
+
+    store = pyoxigraph.Store()
+    store.add(pyoxigraph.Quad(*(pyoxigraph.NamedNode(f"https://example.org/{n}") for n in "spo")))
+    component = URIRef("http://www.w3.org/ns/shacl#DatatypeConstraintComponent")
+    waiting = [
+        Compiled(
+            URIRef(f"https://example.org/shape{n}"),
+            component,
+            "Violation",
+            "m",
+            "SELECT ?focus ?value WHERE { ?focus ?p ?value }",
+        )
+        for n in range(6)
+    ]
+    failing = Compiled(
+        URIRef("https://example.org/failing"),
+        URIRef("http://www.w3.org/ns/shacl#SPARQLConstraintComponent"),
+        "Violation",
+        "m",
+        "SELECT ?this ?failure WHERE { ?this ?p ?o BIND (true AS ?failure) }",
+        value_mode="sparql",
+    )
+    ran = []
+    real = engine._results
+    monkeypatch.setattr(engine, "_results", lambda store, c, *rest: ran.append(c) or real(store, c, *rest))
+    with pytest.raises(ValidationFailureError, match="failure"):
+        run_compiled(store, [*waiting, failing], workers=1)
+    # The worker may have taken the next query before the error reached this thread; no more.
+    assert ran[0] is failing and len(ran) <= 2
+    assert len(run_compiled(store, waiting, workers=1)) == 6

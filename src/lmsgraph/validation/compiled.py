@@ -945,14 +945,22 @@ def run_compiled(
     workers = workers or max(1, min(4, os.cpu_count() or 1))
     done: dict[int, list[ValidationResult]] = {}
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        for future in as_completed([pool.submit(task, item) for _, _, task, item in tasks]):
-            for c, found in future.result():
-                done[id(c)] = found
-                if progress:
-                    progress(
-                        f"constraint {len(done)}/{len(compiled)} done: {c.shape} "
-                        f"{str(c.component).rsplit('#', 1)[-1]} ({len(found)} results)"
-                    )
+        futures = [pool.submit(task, item) for _, _, task, item in tasks]
+        try:
+            for future in as_completed(futures):
+                for c, found in future.result():
+                    done[id(c)] = found
+                    if progress:
+                        progress(
+                            f"constraint {len(done)}/{len(compiled)} done: {c.shape} "
+                            f"{str(c.component).rsplit('#', 1)[-1]} ({len(found)} results)"
+                        )
+        except BaseException:
+            # The error (or Ctrl-C) is the answer: the queries not yet started are not run, so it
+            # comes as soon as those running end rather than after every constraint.
+            for future in futures:
+                future.cancel()
+            raise
     return [result for c in compiled for result in done[id(c)]]
 
 
