@@ -110,10 +110,14 @@ def test_the_vocabulary_kept_on_disk_is_the_vocabulary_made_afresh(tmp_path, mon
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     made = vocabulary_ntriples.__wrapped__()  # the per-process memo left aside
     kept = list((tmp_path / "lmsgraph" / "vocabulary").iterdir())
-    assert len(kept) == 1 and kept[0].read_bytes() == made
-    kept[0].write_bytes(made + b"<https://example.org/s> <https://example.org/p> <https://example.org/o> .\n")
+    key, _, body = kept[0].read_bytes().partition(b"\n")
+    assert len(kept) == 1 and body == made and b"schema.ttl" in key
+    extra = b"<https://example.org/s> <https://example.org/p> <https://example.org/o> .\n"
+    kept[0].write_bytes(key + b"\n" + made + extra)
     read_back = vocabulary_ntriples.__wrapped__()
     assert b"example.org/s" in read_back, "a second process reads the kept file"
+    kept[0].write_bytes(key.replace(b"schema.ttl", b"schema.TTL") + b"\n" + made + extra)
+    assert b"example.org/s" not in vocabulary_ntriples.__wrapped__(), "a file kept under another key is not read"
     blocked = tmp_path / "blocked"
     blocked.write_text("")
     monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))  # nothing to read: made afresh
@@ -141,7 +145,24 @@ def test_what_is_kept_on_disk_is_made_anew_when_a_source_changes(tmp_path, monke
         source.write_text(f"version {n}")
         kept_on_disk("kind", [source], make)
     kept = list((tmp_path / "cache" / "lmsgraph" / "kind").iterdir())
-    assert len(kept) == KEPT_PER_KIND and b"VERSION 9" in {p.read_bytes() for p in kept}
+    assert len(kept) == KEPT_PER_KIND and b"VERSION 9" in {p.read_bytes().partition(b"\n")[2] for p in kept}
+
+
+def test_a_source_rewritten_within_one_clock_tick_still_makes_it_anew(tmp_path, monkeypatch):
+    """Same size, same modification time (set back by hand, as a write within one tick of the
+    file system's clock leaves it): the bytes differ, so what is kept is made anew."""
+    import os
+
+    from lmsgraph.resources import kept_on_disk
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    source = tmp_path / "source.ttl"
+    source.write_text("one")
+    when = source.stat().st_mtime_ns
+    assert kept_on_disk("kind", [source], lambda: source.read_bytes().upper()) == b"ONE"
+    source.write_text("two")
+    os.utime(source, ns=(when, when))
+    assert kept_on_disk("kind", [source], lambda: source.read_bytes().upper()) == b"TWO"
 
 
 def test_a_cache_that_cannot_be_written_is_no_cache(tmp_path, monkeypatch):

@@ -10,11 +10,14 @@ True
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
 from lmsgraph.errors import DataError, LmsgraphError, ReasonerError, ToolMissingError
 
+# typing.TYPE_CHECKING without importing typing, which the package's import would pay for
+# (see lmsgraph.command); mypy reads a name TYPE_CHECKING the same way.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     import rdflib
 
     from lmsgraph.api import KnowledgeGraph

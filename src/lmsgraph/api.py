@@ -16,24 +16,27 @@ and the ``publication`` it cites, whose ``.label`` names them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol, Self
-
 from lmsgraph.backends import Backend
 from lmsgraph.caching import BoundedMemo
+from lmsgraph.errors import DataError, UsageError
+from lmsgraph.prefixes import compact_iri, sparql_prefixes
+from lmsgraph.terms import Solutions, Term, literal_value
 
+TYPE_CHECKING = False  # typing's own constant, without importing typing (see lmsgraph.command)
 if TYPE_CHECKING:
     from collections.abc import Iterable
+    from typing import Any, Protocol, Self
 
     from lmsgraph.claims import Cell, ClaimIndex, ClaimView
     from lmsgraph.claims import Citation as ClaimsCitation
     from lmsgraph.limits import Limits
     from lmsgraph.queries import CannedQuery
     from lmsgraph.resolve import Match, Resolver
-from lmsgraph.errors import DataError, UsageError
-from lmsgraph.prefixes import compact_iri, sparql_prefixes
-from lmsgraph.terms import Solutions, Term, literal_value
+
+    _Rows = list[dict[str, Any]]
+else:
+    Protocol = object  # at run time a protocol is its documentation; mypy checks it structurally
+    _Rows = list
 
 
 class Labels(Protocol):
@@ -81,7 +84,7 @@ class _Labels:
         return label
 
 
-class Table(list[dict[str, Any]]):
+class Table(_Rows):
     """Rows (dicts) of an answer, in order, with the answer's ``variables`` in order."""
 
     def __init__(
@@ -146,22 +149,38 @@ class Citation(Resource):
         return full
 
 
-@dataclass
 class EntityProfile:
     """Everything the graph says about one entity: what it is, its codes, and every claim in the
     one rendering of :mod:`lmsgraph.claims`, with numbered citations."""
 
-    entity: Resource
-    definition: str | None
-    definition_sources: list[str]
-    synonyms: list[str]
-    related_synonyms: list[str]
-    parents: list[Resource]
-    subtypes: list[Resource]
-    codes: Table
-    claims: list[ClaimView]
-    citations: dict[str, ClaimsCitation]
-    matched_by: str = ""
+    def __init__(
+        self,
+        entity: Resource,
+        definition: str | None,
+        definition_sources: list[str],
+        synonyms: list[str],
+        related_synonyms: list[str],
+        parents: list[Resource],
+        subtypes: list[Resource],
+        codes: Table,
+        claims: list[ClaimView],
+        citations: dict[str, ClaimsCitation],
+        matched_by: str = "",
+    ) -> None:
+        self.entity = entity
+        self.definition = definition
+        self.definition_sources = definition_sources
+        self.synonyms = synonyms
+        self.related_synonyms = related_synonyms
+        self.parents = parents
+        self.subtypes = subtypes
+        self.codes = codes
+        self.claims = claims
+        self.citations = citations
+        self.matched_by = matched_by
+
+    def __repr__(self) -> str:
+        return f"EntityProfile({self.entity.iri!r})"
 
     def numbers(self) -> dict[str, int]:
         """Citation numbers in order of first use: the definition's sources, then each claim's."""
@@ -628,7 +647,9 @@ def connect(
 
     limits = Limits(timeout, max_rows)
     if backend == "oxigraph":
-        if isinstance(store, (str, Path)):
+        import os
+
+        if isinstance(store, (str, os.PathLike)):
             from lmsgraph.persistent import counted_queries
 
             store, counted = counted_queries(store)

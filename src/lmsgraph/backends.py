@@ -11,8 +11,6 @@ the outermost group (see :func:`bind_values`), never spliced into the query's ow
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, Any, Protocol
 
 from lmsgraph.caching import bounded
 from lmsgraph.display import shown
@@ -20,17 +18,22 @@ from lmsgraph.errors import EndpointError, QueryError, UsageError
 from lmsgraph.limits import within
 from lmsgraph.terms import Solutions, Term, from_oxigraph, from_rdflib, oxigraph_converter, plain_datatype
 
+TYPE_CHECKING = False  # typing's own constant, without importing typing (see lmsgraph.command)
 if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+    from typing import Any, Protocol
+
     from lmsgraph.limits import Limits
 
+    #: Makes an answer's value from an IRI; from a literal's lexical form and datatype.
+    IriMaker = Callable[[str], Any]
+    LiteralMaker = Callable[[str, str | None], Any]
+    #: A SELECT answer as (variables, rows of values).
+    Values = tuple[list[str], list[dict[str, Any]]]
+else:
+    Protocol = object  # at run time a protocol is its documentation; mypy checks it structurally
+
 __all__ = ["Backend", "OxigraphBackend", "RdflibBackend", "RemoteBackend", "Solutions", "Term", "bind_values"]
-
-
-#: Makes an answer's value from an IRI; from a literal's lexical form and datatype.
-IriMaker = Callable[[str], Any]
-LiteralMaker = Callable[[str, str | None], Any]
-#: A SELECT answer as (variables, rows of values).
-Values = tuple[list[str], list[dict[str, Any]]]
 
 
 class Backend(Protocol):

@@ -18,11 +18,25 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass, field
-from typing import Any
+from collections import namedtuple
 
 from lmsgraph.prefixes import LMSG_NS, sparql_prefixes
+
+# Plain classes and a namedtuple rather than dataclasses, whose import (inspect with it) a cold
+# query would pay for (see lmsgraph.command); mypy reads the NamedTuple twin's fields.
+TYPE_CHECKING = False  # typing's own constant, without importing typing
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+    from typing import Any, NamedTuple
+
+    class _ValueFields(NamedTuple):
+        iri: str | None = None
+        label: str | None = None
+        literal: object = None
+        detail: str = ""
+
+else:
+    _ValueFields = namedtuple("_ValueFields", ("iri", "label", "literal", "detail"), defaults=(None, None, None, ""))
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
@@ -133,14 +147,10 @@ def json_value(value):
     return jsonable(value)
 
 
-@dataclass(frozen=True)
-class Value:
+class Value(_ValueFields):
     """One value of a claim's property: a term (``iri`` with its ``label``) or a literal."""
 
-    iri: str | None = None
-    label: str | None = None
-    literal: object = None
-    detail: str = ""
+    __slots__ = ()
 
     def text(self) -> str:
         if self.iri is None:
@@ -161,13 +171,16 @@ class Value:
         return out
 
 
-@dataclass
 class Citation:
     """A bibliographic record, readable in a short and a full form."""
 
-    iri: str
-    types: set[str] = field(default_factory=set)
-    fields: dict[str, list] = field(default_factory=dict)
+    def __init__(self, iri: str) -> None:
+        self.iri = iri
+        self.types: set[str] = set()
+        self.fields: dict[str, list] = {}
+
+    def __repr__(self) -> str:
+        return f"Citation({self.iri!r})"
 
     def first(self, name: str):
         values = self.fields.get(name)
@@ -263,24 +276,27 @@ def ordinal(number) -> str:
     return f"{n}{suffix}"
 
 
-@dataclass
 class ClaimView:
     """Everything one claim says, in the one rendering every view uses."""
 
-    iri: str
-    kind: Value | None = None
-    entity: Value | None = None
-    relation: Value | None = None
-    feature: Value | None = None
-    qualifiers: dict[str, list[Value]] = field(default_factory=dict)
-    qualifier_names: dict[str, str] = field(default_factory=dict)
-    wording: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    sources: list[str] = field(default_factory=list)
-    locations: list[str] = field(default_factory=list)
-    markers: list[str] = field(default_factory=list)
-    publications: list[str] = field(default_factory=list)
-    attribution: list[str] = field(default_factory=list)
+    def __init__(self, iri: str) -> None:
+        self.iri = iri
+        self.kind: Value | None = None
+        self.entity: Value | None = None
+        self.relation: Value | None = None
+        self.feature: Value | None = None
+        self.qualifiers: dict[str, list[Value]] = {}
+        self.qualifier_names: dict[str, str] = {}
+        self.wording: list[str] = []
+        self.notes: list[str] = []
+        self.sources: list[str] = []
+        self.locations: list[str] = []
+        self.markers: list[str] = []
+        self.publications: list[str] = []
+        self.attribution: list[str] = []
+
+    def __repr__(self) -> str:
+        return f"ClaimView({self.iri!r})"
 
     @property
     def curie(self) -> str:

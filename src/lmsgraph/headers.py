@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 from lmsgraph.errors import DataError
 
 
@@ -43,47 +45,83 @@ def _header_lines(lines: list[str], marker: str) -> list[str]:
 
 
 def cached_yaml_header(lines: list[str], marker: str, path: object) -> tuple[dict, int]:
-    """:func:`read_yaml_header`'s mapping, kept as JSON in the user's cache under a digest of the
-    header's text, so that a command reading a query's header does not import PyYAML (12 ms of
-    a cold ``lmsgraph query``, ``bench/queries.py --cold-only``) once the header was read."""
-    import hashlib
-    import json
+    """:func:`read_yaml_header`'s mapping, kept in the user's cache with the header's text, so
+    that a command reading a query's header does not import PyYAML (12 ms of a cold ``lmsgraph
+    query``, ``bench/queries.py --cold-only``) once the header was read. The kept header text is
+    compared exactly; the file is named by its CRC-32. It is kept in marshal's format, as Python
+    keeps its own bytecode cache, which needs no import: JSON's import took 1 ms of that command,
+    hashlib's 2 ms."""
+    import marshal
+    import os
+    import sys
+    import zlib
 
-    from lmsgraph.resources import user_cache
+    from lmsgraph.resources import cache_folder
 
     header = _header_lines(lines, marker)
     text = "\n".join(header)
-    cached = user_cache() / "headers" / f"{hashlib.sha256(text.encode()).hexdigest()[:24]}.json"
+    crc = zlib.crc32(text.encode("utf-8", "surrogatepass"))
+    cached = os.path.join(cache_folder(), "headers", f"{crc:08x}-{len(text)}.{sys.implementation.cache_tag}")
     try:
-        found = json.loads(cached.read_text(encoding="utf-8"), object_hook=_from_json)
-        if isinstance(found, dict):
-            return found, len(header)
-    except (OSError, ValueError):
+        with open(cached, "rb") as file:
+            found = marshal.load(file)
+        if isinstance(found, tuple) and len(found) == 2 and found[0] == text and isinstance(found[1], dict):
+            return _thawed(found[1]), len(header)
+    except (OSError, ValueError, EOFError, TypeError):
         pass
     meta, _ = read_yaml_header(lines, marker, path)
     try:
-        data = json.dumps(meta, sort_keys=True, default=_to_json)
-        if json.loads(data, object_hook=_from_json) == meta:  # only what comes back exactly
+        data = marshal.dumps((text, _frozen(meta)))
+        if _thawed(marshal.loads(data)[1]) == meta:  # only what comes back exactly
+            from pathlib import Path
+
             from lmsgraph.files import write_atomic
 
-            write_atomic(cached, data.encode("utf-8"))
-    except (TypeError, ValueError, OSError):
-        pass  # a cache that cannot be written is no cache
+            write_atomic(Path(cached), data)
+    except (ValueError, OSError):
+        pass  # a cache that cannot be written is no cache (marshal refuses what it cannot hold)
     return meta, len(header)
 
 
-def _to_json(value: object) -> object:
-    """YAML's dates (an SSSOM table's ``mapping_date``) as tagged JSON."""
-    import datetime
+def _frozen(value):
+    """YAML's values with its dates (an SSSOM table's ``mapping_date``) as ``("$date", iso)``
+    tuples, which YAML's safe loader never makes."""
+    if isinstance(value, dict):
+        return {k: _frozen(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_frozen(v) for v in value]
+    datetime = sys.modules.get("datetime")  # a YAML date was read only if it is imported
+    if datetime is not None and isinstance(value, datetime.date):
+        return ("$date", value.isoformat())  # a datetime comes back as a date: unequal, not kept
+    return value
 
-    if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
-        return {"$date": value.isoformat()}
-    return {"$unkept": type(value).__name__}  # comes back unequal, so the header is not cached
 
-
-def _from_json(node: dict) -> object:
-    if set(node) == {"$date"}:
+def _thawed(value):
+    if isinstance(value, dict):
+        return {k: _thawed(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_thawed(v) for v in value]
+    if isinstance(value, tuple) and len(value) == 2 and value[0] == "$date":
         import datetime
 
-        return datetime.date.fromisoformat(node["$date"])
-    return node
+        return datetime.date.fromisoformat(value[1])
+    return value
+
+
+#: What an SSSOM table's metadata header must hold.
+SSSOM_REQUIRED_METADATA = ("curie_map", "mapping_set_id", "license")
+
+
+def sssom_metadata(lines: list[str], path: object) -> tuple[dict, int]:
+    """The metadata header of an SSSOM table's ``lines`` (those starting with ``#``), checked: it
+    has :data:`SSSOM_REQUIRED_METADATA` and a ``curie_map`` of prefixes to IRI strings. Returns it
+    and how many lines it takes. (Here rather than in :mod:`lmsgraph.sssom`, so that reading the
+    prefixes does not import the table's reader.)"""
+    metadata, length = cached_yaml_header(lines, "#", path)
+    for key in SSSOM_REQUIRED_METADATA:
+        if key not in metadata:
+            raise DataError(f"the metadata header lacks {key!r}", path=path, line=1, field=key)
+    curie_map = metadata["curie_map"]
+    if not isinstance(curie_map, dict) or not all(isinstance(v, str) for v in curie_map.values()):
+        raise DataError("curie_map must map prefixes to IRI strings", path=path, line=1, field="curie_map")
+    return metadata, length

@@ -16,6 +16,7 @@ the canned queries give.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -70,7 +71,7 @@ def _open_read_only(folder: Path) -> tuple[Any, dict]:
     raise AssertionError("unreachable")
 
 
-def counted_queries(folder: Path | str) -> tuple[Any, dict[str, str]]:
+def counted_queries(folder: str | os.PathLike[str]) -> tuple[Any, dict[str, str]]:
     """The store in ``folder`` opened read-only, and the texts answering cohort queries from its
     counts, by canned query name (none if its counts were made another way: the canned queries
     then read the case records themselves)."""

@@ -38,11 +38,19 @@ def sparql_prefixes(*names: str) -> str:
 
 @read_once
 def external_prefixes() -> dict[str, str]:
-    """The schemes of the bundled SSSOM table (NCIT, MONDO, ICDO...): prefix -> namespace IRI."""
-    from lmsgraph.resources import mappings_file
-    from lmsgraph.sssom import read_sssom
+    """The schemes of the bundled SSSOM table (NCIT, MONDO, ICDO...): prefix -> namespace IRI,
+    from its metadata header alone."""
+    from lmsgraph.headers import sssom_metadata
+    from lmsgraph.resources import mappings_path
 
-    return read_sssom(mappings_file()).curie_map
+    path = mappings_path()
+    lines = []
+    with open(path, encoding="utf-8") as table:
+        for line in table:
+            lines.append(line.rstrip("\r\n"))
+            if not line.startswith("#"):
+                break
+    return dict(sssom_metadata(lines, path)[0]["curie_map"])
 
 
 class Converter:

@@ -7,16 +7,40 @@ through Oxigraph's substitutions; they never become part of the query text.
 
 from __future__ import annotations
 
+import os
 import re
-from dataclasses import dataclass, field
-from pathlib import Path
+from collections import namedtuple
 
 from lmsgraph.display import shown
 from lmsgraph.errors import DataError, UsageError
 from lmsgraph.headers import cached_yaml_header
 from lmsgraph.prefixes import LMSG_NS
 from lmsgraph.resolve import Kind
-from lmsgraph.resources import data_dir
+from lmsgraph.resources import data_folder, files_in
+
+# Records as namedtuples rather than dataclasses, whose import (inspect with it) a cold query
+# would pay for (see lmsgraph.command); mypy reads the same fields from the NamedTuple twins.
+TYPE_CHECKING = False  # typing's own constant, without importing typing
+if TYPE_CHECKING:
+    from typing import NamedTuple
+
+    class _ParamFields(NamedTuple):
+        name: str
+        kind: str
+        example: str
+        description: str = ""
+
+    class _QueryFields(NamedTuple):
+        name: str
+        path: str  # the .rq file
+        summary: str
+        text: str
+        tags: tuple[str, ...] = ()
+        params: tuple[Param, ...] = ()
+
+else:
+    _ParamFields = namedtuple("_ParamFields", ("name", "kind", "example", "description"), defaults=("",))
+    _QueryFields = namedtuple("_QueryFields", ("name", "path", "summary", "text", "tags", "params"), defaults=((), ()))
 
 
 def _kind(name: str, description: str, roots: tuple[str, ...] = (), noun: str = "", mode: str = "term") -> Kind:
@@ -42,30 +66,23 @@ PARAM_KINDS = {
 }
 
 
-@dataclass(frozen=True)
-class Param:
-    name: str
-    kind: str
-    example: str
-    description: str = ""
+class Param(_ParamFields):
+    """One parameter of a canned query: its name, kind (a key of :data:`PARAM_KINDS`), an example value."""
+
+    __slots__ = ()
 
 
-@dataclass(frozen=True)
-class CannedQuery:
+class CannedQuery(_QueryFields):
     """One query of the catalogue."""
 
-    name: str
-    path: Path
-    summary: str
-    text: str
-    tags: tuple[str, ...] = ()
-    params: tuple[Param, ...] = field(default_factory=tuple)
+    __slots__ = ()
 
 
-def parse_query_file(path: Path) -> CannedQuery:
+def parse_query_file(path: str | os.PathLike[str]) -> CannedQuery:
     """Read a ``.rq`` file and its ``#+`` header."""
-    path = Path(path)
-    text = path.read_text(encoding="utf-8")
+    path = os.fspath(path)
+    with open(path, encoding="utf-8") as file:
+        text = file.read()
     meta, _ = cached_yaml_header(text.splitlines(), "#+", path)
     if not meta.get("summary"):
         raise DataError("header needs a 'summary'", path=path, line=1, field="summary")
@@ -80,7 +97,7 @@ def parse_query_file(path: Path) -> CannedQuery:
             )
         params.append(Param(name, spec["kind"], str(spec["example"]), str(spec.get("description", ""))))
     return CannedQuery(
-        name=path.stem,
+        name=os.path.splitext(os.path.basename(path))[0],
         path=path,
         summary=str(meta["summary"]),
         text=text,
@@ -95,21 +112,21 @@ def catalogue() -> dict[str, CannedQuery]:
     >>> "markers-of-entity" in catalogue()
     True
     """
-    return {q.name: q for q in map(parse_query_file, sorted(data_dir("queries").glob("*.rq")))}
+    return {q.name: q for q in map(parse_query_file, files_in(data_folder("queries"), ".rq"))}
 
 
 def find_query(name: str, known: dict[str, CannedQuery] | None = None) -> CannedQuery:
     """The canned query ``name``, or the only one whose name starts with ``name-`` (``markers``
     for ``markers-of-entity``). Only that query's file is read."""
-    folder = data_dir("queries")
+    folder = data_folder("queries")
     if known is not None and name in known:
         return known[name]
-    if re.fullmatch(r"[a-z0-9][a-z0-9-]*", name) and (folder / f"{name}.rq").is_file():
-        return parse_query_file(folder / f"{name}.rq")
-    names = sorted(p.stem for p in folder.glob("*.rq"))
+    if re.fullmatch(r"[a-z0-9][a-z0-9-]*", name) and os.path.isfile(os.path.join(folder, f"{name}.rq")):
+        return parse_query_file(os.path.join(folder, f"{name}.rq"))
+    names = [os.path.basename(p)[: -len(".rq")] for p in files_in(folder, ".rq")]
     candidates = [n for n in names if n.startswith(f"{name}-")]
     if len(candidates) == 1:
-        return parse_query_file(folder / f"{candidates[0]}.rq")
+        return parse_query_file(os.path.join(folder, f"{candidates[0]}.rq"))
     if candidates:
         raise UsageError(f"{shown(name)} could be any of {', '.join(candidates)}", field="query", value=name)
     import difflib

@@ -9,14 +9,43 @@ with the closest known names.
 
 from __future__ import annotations
 
-import difflib
 import re
-from dataclasses import dataclass
+from collections import namedtuple
 
 from lmsgraph.caching import BoundedMemo
 from lmsgraph.display import shown
 from lmsgraph.errors import DataError, UnknownNameError, WrongKindError
 from lmsgraph.prefixes import LMSG_NS, compact_iri, sparql_prefixes
+
+# Records as namedtuples rather than dataclasses, whose import (inspect with it) a cold query
+# would pay for (see lmsgraph.command); mypy reads the same fields from the NamedTuple twins.
+TYPE_CHECKING = False  # typing's own constant, without importing typing
+if TYPE_CHECKING:
+    from typing import NamedTuple
+
+    class _KindFields(NamedTuple):
+        name: str
+        description: str
+        roots: tuple[str, ...] = ()
+        noun: str = "term"
+        mode: str = "term"
+
+    class _MatchFields(NamedTuple):
+        iri: str
+        curie: str
+        label: str
+        how: str
+        is_entity: bool
+        predicate: str | None = None  # for a mapping: skos:exactMatch, skos:broadMatch...
+        code: str | None = None  # for a mapping: the external IRI
+
+else:
+    _KindFields = namedtuple(
+        "_KindFields", ("name", "description", "roots", "noun", "mode"), defaults=((), "term", "term")
+    )
+    _MatchFields = namedtuple(
+        "_MatchFields", ("iri", "curie", "label", "how", "is_entity", "predicate", "code"), defaults=(None, None)
+    )
 
 # The order in which mapped terms are listed: exact first.
 PREDICATE_ORDER = ("exactMatch", "closeMatch", "narrowMatch", "broadMatch", "relatedMatch")
@@ -98,34 +127,22 @@ SELECT ?term ?predicate ?code WHERE {
 )
 
 
-@dataclass(frozen=True)
-class Kind:
+class Kind(_KindFields):
     """What a parameter takes: a ``description`` and ``noun`` for messages, the ``roots`` a term
     must be below (a subclass of one, or an instance of one; none: any term), and how a value
     becomes an RDF term (``mode``: a ``term`` of the graph, an external ``code``, or ``text``)."""
 
-    name: str
-    description: str
-    roots: tuple[str, ...] = ()
-    noun: str = "term"
-    mode: str = "term"
+    __slots__ = ()
 
 
 ENTITY = Kind("entity", "a disease entity", (LMSG_NS + "DiseaseEntity",), "disease entity")
 
 
-@dataclass(frozen=True)
-class Match:
+class Match(_MatchFields):
     """One term a name resolved to, and how: ``iri``, ``curie``, ``label``, ``synonym``,
     ``related synonym`` or ``mapping``."""
 
-    iri: str
-    curie: str
-    label: str
-    how: str
-    is_entity: bool
-    predicate: str | None = None  # for a mapping: skos:exactMatch, skos:broadMatch...
-    code: str | None = None  # for a mapping: the external IRI
+    __slots__ = ()
 
 
 def _key(prefix: str) -> str:
@@ -388,6 +405,8 @@ class Resolver:
         else:
             names = list(index) + [compact_iri(t) for t in self._labels]
             label = "; did you mean"
+        import difflib
+
         close = difflib.get_close_matches(_normal(text), names, n=3, cutoff=0.6)
         if not close and ":" in text:
             close = difflib.get_close_matches(text, names, n=3, cutoff=0.6)

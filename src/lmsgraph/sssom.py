@@ -13,7 +13,7 @@ from pathlib import Path
 
 from lmsgraph.display import shown
 from lmsgraph.errors import DataError
-from lmsgraph.headers import cached_yaml_header
+from lmsgraph.headers import sssom_metadata
 
 REQUIRED_COLUMNS = (
     "subject_id",
@@ -27,7 +27,6 @@ REQUIRED_COLUMNS = (
 PREDICATES = frozenset(
     {"skos:exactMatch", "skos:closeMatch", "skos:broadMatch", "skos:narrowMatch", "skos:relatedMatch"}
 )
-REQUIRED_METADATA = ("curie_map", "mapping_set_id", "license")
 CURIE = re.compile(r"^(?P<prefix>[A-Za-z][A-Za-z0-9_.-]*):(?P<local>\S+)$")
 
 
@@ -129,13 +128,8 @@ def read_sssom(path: Path) -> MappingSet:
     except OSError as exc:
         raise DataError(f"cannot read the file: {exc.strerror}", path=path) from exc
     lines = text.splitlines()
-    metadata, header_length = cached_yaml_header(lines, "#", path)
-    for key in REQUIRED_METADATA:
-        if key not in metadata:
-            raise DataError(f"the metadata header lacks {key!r}", path=path, line=1, field=key)
+    metadata, header_length = sssom_metadata(lines, path)
     curie_map = metadata["curie_map"]
-    if not isinstance(curie_map, dict) or not all(isinstance(v, str) for v in curie_map.values()):
-        raise DataError("curie_map must map prefixes to IRI strings", path=path, line=1, field="curie_map")
     extension_properties: dict[str, str] = {}
     for ext in metadata.get("extension_definitions") or []:
         extension_properties[ext["slot_name"]] = ext["property"]

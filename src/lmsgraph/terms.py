@@ -8,14 +8,24 @@ Every backend reports terms as :class:`Term` (``iri``, ``literal`` or ``bnode``)
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import date
-from decimal import Decimal, InvalidOperation
-from typing import Any, NamedTuple
+from collections import namedtuple
 
 from lmsgraph.caching import read_once
 from lmsgraph.errors import UsageError
+
+TYPE_CHECKING = False  # typing's own constant, without importing typing (see lmsgraph.command)
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any, NamedTuple
+
+    class _TermFields(NamedTuple):
+        kind: str
+        value: str
+        datatype: str | None = None
+        lang: str | None = None
+
+else:
+    _TermFields = namedtuple("_TermFields", ("kind", "value", "datatype", "lang"), defaults=(None, None))
 
 XSD_NS = "http://www.w3.org/2001/XMLSchema#"
 XSD_STRING = XSD_NS + "string"
@@ -40,14 +50,11 @@ _INTEGER_TYPES = {
 }
 
 
-class Term(NamedTuple):
+class Term(_TermFields):
     """An RDF term as every backend reports it: ``kind`` is ``iri``, ``literal`` or ``bnode``;
     ``datatype`` is None for plain and language-tagged strings."""
 
-    kind: str
-    value: str
-    datatype: str | None = None
-    lang: str | None = None
+    __slots__ = ()
 
     def sparql(self) -> str:
         """The term written as SPARQL text (IRIs checked, literals escaped)."""
@@ -60,14 +67,35 @@ class Term(NamedTuple):
         raise UsageError("a blank node cannot be bound as a parameter")
 
 
-@dataclass
 class Solutions:
     """What a query gave: a table (``variables``, ``rows``), a boolean (ASK) or triples (CONSTRUCT)."""
 
-    form: str  # "select", "ask" or "graph"
-    variables: list[str]
-    rows: list[tuple[Term | None, ...]]
-    boolean: bool | None = None
+    __slots__ = ("form", "variables", "rows", "boolean")
+
+    def __init__(
+        self, form: str, variables: list[str], rows: list[tuple[Term | None, ...]], boolean: bool | None = None
+    ) -> None:
+        self.form = form  # "select", "ask" or "graph"
+        self.variables = variables
+        self.rows = rows
+        self.boolean = boolean
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Solutions):
+            return NotImplemented
+        return (self.form, self.variables, self.rows, self.boolean) == (
+            other.form,
+            other.variables,
+            other.rows,
+            other.boolean,
+        )
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, as a dataclass is
+
+    def __repr__(self) -> str:
+        return (
+            f"Solutions(form={self.form!r}, variables={self.variables!r}, rows={self.rows!r}, boolean={self.boolean!r})"
+        )
 
 
 def plain_datatype(datatype: str | None) -> str | None:
@@ -90,14 +118,21 @@ def literal_value(lexical: str, datatype: str | None) -> Any:
         if datatype in _INTEGER_TYPES:
             return int(lexical)
         if datatype == XSD_NS + "decimal":
-            return Decimal(lexical)
+            from decimal import Decimal, InvalidOperation  # imported when an answer has a decimal
+
+            try:
+                return Decimal(lexical)
+            except InvalidOperation:
+                return lexical
         if datatype in (XSD_NS + "double", XSD_NS + "float"):
             return float(lexical)
         if datatype == XSD_NS + "boolean":
             return lexical.strip() in ("true", "1")
         if datatype == XSD_NS + "date":
+            from datetime import date
+
             return date.fromisoformat(lexical)
-    except (ValueError, InvalidOperation):
+    except ValueError:
         return lexical
     return lexical
 

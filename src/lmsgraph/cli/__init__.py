@@ -8,10 +8,10 @@ from pathlib import Path
 import click
 
 from lmsgraph import __version__
+from lmsgraph.command import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK
 from lmsgraph.errors import LmsgraphError
 
-EXIT_OK, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
-EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report a command stopped by Ctrl-C
+EXIT_FAILED = 1
 
 
 class CheckFailed(click.ClickException):
@@ -168,32 +168,13 @@ def write_output(data: str | bytes, output: Path | None, fmt: str) -> None:
     note(f"wrote {output} ({len(raw):,} bytes)")
 
 
-#: Output formats read by people: control characters in them are always shown as escapes.
-HUMAN_FORMATS = ("table", "text")
-
-
 def emit(text: str, fmt: str) -> None:
-    """Write a command's answer to standard output. Data cannot act on a terminal: in tables and
-    text, control characters are shown as escapes; JSON escapes the ones it may leave raw (the
-    same JSON value); CSV, TSV and Turtle keep the data exact (click's stripping of colour codes
-    is turned off), and are escaped only when standard output is a terminal."""
-    from lmsgraph.display import escape_controls, json_safe
+    """Write a command's answer to standard output, as :func:`lmsgraph.display.for_standard_output`
+    makes it safe to print (click's stripping of colour codes is turned off: CSV, TSV and Turtle
+    keep the data exact)."""
+    from lmsgraph.display import for_standard_output
 
-    if fmt == "json":
-        text = json_safe(text)
-    elif fmt in HUMAN_FORMATS or sys.stdout.isatty():
-        text = escape_controls(text)
-    click.echo(text, nl=False, color=True)  # click would otherwise strip escape sequences from the data
-
-
-def quiet_rdflib_literals() -> None:
-    """rdflib logs a traceback for every ill-typed literal it reads (2021-02-30 as xsd:date);
-    validation reports those literals as violations, so a command that reads the user's data
-    with rdflib keeps that log quiet. (Not done for every command: logging's import would slow
-    a plain query's start.)"""
-    import logging
-
-    logging.getLogger("rdflib.term").setLevel(logging.ERROR)
+    click.echo(for_standard_output(text, fmt, sys.stdout.isatty()), nl=False, color=True)
 
 
 def main(argv: list[str] | None = None) -> int:

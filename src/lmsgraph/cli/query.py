@@ -12,13 +12,20 @@ from lmsgraph.cli import (
     note,
     output_option,
     progress_reporter,
-    quiet_rdflib_literals,
     write_output,
 )
-from lmsgraph.display import shown
+from lmsgraph.command import (
+    DEFAULT_AUTH,
+    DEFAULT_MAX_ANSWER_MB,
+    DEFAULT_MAX_ROWS,
+    DEFAULT_TIMEOUT,
+    TABLE_FORMATS,
+    canned_query,
+    no_answer_note,
+    open_graph,
+)
 from lmsgraph.prefixes import LMSG_NS
 
-TABLE_FORMATS = ("table", "json", "csv", "tsv")
 #: The answer format each file extension names.
 TABLE_SUFFIXES = {".txt": "table", ".json": "json", ".csv": "csv", ".tsv": "tsv"}
 FORMAT_HELP = "table, json, csv or tsv [default: from the output file's extension, else table]."
@@ -62,16 +69,16 @@ def backend_options(fn):
         ),
         click.option("--user", help="User name for the endpoint."),
         click.option("--password", envvar="LMSGRAPH_PASSWORD", help="Password (or set LMSGRAPH_PASSWORD)."),
-        click.option("--auth", type=click.Choice(("digest", "basic")), default="digest", show_default=True),
-        positive("--timeout", 30.0, "Seconds the query has for its whole answer, on any backend."),
+        click.option("--auth", type=click.Choice(("digest", "basic")), default=DEFAULT_AUTH, show_default=True),
+        positive("--timeout", DEFAULT_TIMEOUT, "Seconds the query has for its whole answer, on any backend."),
         click.option(
             "--max-rows",
             type=click.IntRange(min=0),
-            default=1_000_000,
+            default=DEFAULT_MAX_ROWS,
             show_default=True,
             help="The most rows an answer may have; a larger one is an error, never cut short.",
         ),
-        positive("--max-answer-mb", 256.0, "The largest answer read from the endpoint, in MB."),
+        positive("--max-answer-mb", DEFAULT_MAX_ANSWER_MB, "The largest answer read from the endpoint, in MB."),
         click.option(
             "--store",
             "store_dir",
@@ -83,64 +90,6 @@ def backend_options(fn):
     for option in reversed(options):
         fn = option(fn)
     return fn
-
-
-def open_graph(
-    backend, endpoint, named_graph, user, password, auth, timeout, max_rows, max_answer_mb, store_dir, data_files
-):
-    """A :class:`lmsgraph.api.KnowledgeGraph` for the backend options."""
-    from lmsgraph.api import connect
-    from lmsgraph.errors import UsageError
-
-    if endpoint and backend not in (None, "remote"):
-        raise UsageError(f"--endpoint needs --backend remote, not {backend}", field="backend", value=backend)
-    backend = backend or ("remote" if endpoint else "oxigraph")
-    if store_dir is not None and backend != "oxigraph":
-        raise UsageError(f"--store is queried with Oxigraph, not {backend}", field="backend", value=backend)
-    if data_files or backend == "rdflib":
-        quiet_rdflib_literals()
-    if backend == "remote":
-        if data_files:
-            raise UsageError(
-                "--data adds files to the bundled graph; push them to the remote store instead", field="data"
-            )
-        return connect(
-            "remote",
-            endpoint=endpoint,
-            named_graph=named_graph,
-            timeout=timeout,
-            max_rows=max_rows,
-            user=user,
-            password=password,
-            auth=auth,
-            max_answer_bytes=int(max_answer_mb * 2**20),
-        )
-    if backend == "rdflib":
-        import lmsgraph
-        from lmsgraph.inputs import parse_data_file
-
-        graph = lmsgraph.load()
-        for path in data_files:
-            parse_data_file(graph, _existing(path))
-        return connect("rdflib", graph=graph, timeout=timeout, max_rows=max_rows)
-    if store_dir is not None:
-        if data_files:
-            raise UsageError(
-                "a store is read-only here; add files to it with: lmsgraph load --store DIR FILES", field="data"
-            )
-        return connect("oxigraph", store=store_dir, timeout=timeout, max_rows=max_rows)
-    from lmsgraph.inputs import add_files
-    from lmsgraph.store import bundled_store
-
-    store = bundled_store()
-    add_files(store, [_existing(p) for p in data_files])
-    return connect("oxigraph", store=store, timeout=timeout, max_rows=max_rows)
-
-
-def _existing(path: Path) -> Path:
-    from lmsgraph.inputs import regular_file
-
-    return regular_file(path)
 
 
 @cli.command()
@@ -186,27 +135,6 @@ def queries(fmt: str, tag: str | None) -> None:
     click.echo(f"({len(found)} queries; run one with: lmsgraph query NAME --PARAM VALUE)")
 
 
-def parse_extra(args: list[str]) -> dict[str, str]:
-    """``--name value`` and ``--name=value`` pairs after the query name."""
-    from lmsgraph.errors import UsageError
-
-    params: dict[str, str] = {}
-    i = 0
-    while i < len(args):
-        arg = args[i]
-        if not arg.startswith("--") or len(arg) == 2:
-            raise UsageError("expected --PARAM VALUE", field="arguments", value=arg)
-        name, eq, value = arg[2:].partition("=")
-        if not eq:
-            if i + 1 >= len(args):
-                raise UsageError(f"--{name} needs a value", field=name)
-            value = args[i + 1]
-            i += 1
-        params[name] = value
-        i += 1
-    return params
-
-
 @cli.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
 @click.argument("name")
 @click.option("--format", "fmt", type=click.Choice(TABLE_FORMATS), default=None, help=FORMAT_HELP)
@@ -227,17 +155,13 @@ def query(ctx: click.Context, name: str, fmt: str | None, output: Path | None, *
       lmsgraph query entities-by-external-code --code ICD-O:8890/3 --format json
       lmsgraph query cohort-cases-by-entity-and-site --data registry.csv --format csv
     """
-    from lmsgraph.queries import find_query
-
-    canned = find_query(name)
-    params = parse_extra(ctx.args)
+    canned, params = canned_query(name, ctx.args)
     fmt = choose_format(fmt, output, TABLE_SUFFIXES, "table")
     kg = open_graph(**backend)
     answer = kg.query(canned.name, **params)
     write_output(answer.render(fmt), output, fmt)
     if not answer:
-        asked = ", ".join(f"{k}={shown(v)}" for k, v in params.items())
-        note(f"lmsgraph: no answer: the graph has no statement for {canned.name}" + (f" with {asked}" if asked else ""))
+        note(no_answer_note(canned.name, params))
 
 
 @cli.command()

@@ -52,7 +52,7 @@ def serve(
     """Serve the graph on the web: a page per term, the canned queries, a read-only SPARQL endpoint."""
     import uvicorn.config
 
-    from lmsgraph.cli.query import open_graph
+    from lmsgraph.command import open_graph
     from lmsgraph.errors import UsageError
     from lmsgraph.serve.app import create_app
     from lmsgraph.serve.sparql import ServeLimits

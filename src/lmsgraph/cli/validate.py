@@ -13,7 +13,6 @@ from lmsgraph.cli import (
     cli,
     output_option,
     progress_reporter,
-    quiet_rdflib_literals,
     write_output,
 )
 
@@ -109,6 +108,7 @@ def validate(
     """
     import tempfile
 
+    from lmsgraph.command import quiet_rdflib_literals
     from lmsgraph.errors import LmsgraphError, UsageError
     from lmsgraph.validation import validate as run
 
