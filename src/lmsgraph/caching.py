@@ -8,7 +8,7 @@
   cache of a fixed size, so a long-running process that sees endless new inputs stays the same size.
 
 Between processes, :func:`lmsgraph.resources.kept_on_disk` keeps what is slow to make from the
-package's own files in the user's cache, under a digest of those files.
+package's own files in the user's cache, under a key of those files.
 """
 
 from __future__ import annotations

@@ -61,7 +61,7 @@ def fill_bundled(store, *, derived: bool = True, mappings: bool = True, files: l
     """Add the bundled graph to ``store`` (in memory or on disk); returns the store.
 
     The whole graph (every file, the mappings, the derived edges) is kept on disk between
-    processes as N-Quads (:func:`lmsgraph.resources.kept_on_disk`, under a digest of the files
+    processes as N-Quads (:func:`lmsgraph.resources.kept_on_disk`, under a key of the files
     and of lmsgraph's modules): a cold ``lmsgraph query`` spent 29 ms making it and spends
     4 ms reading it back (``bench/queries.py --cold-only``)."""
     import pyoxigraph
