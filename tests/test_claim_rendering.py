@@ -257,3 +257,23 @@ def test_a_first_query_reading_its_claims_alone_renders_them_as_the_whole_index_
         ]
 
     assert cells(rows) == cells(whole) and any(r.get("qualifiers") for r in rows)
+
+
+def test_claims_citations_and_profiles_compare_by_what_they_hold(kg):
+    """As the dataclasses they were: equal when every field is, of the same class, unhashable."""
+    from lmsgraph.claims import ClaimIndex
+
+    iri = "https://w3id.org/lmsgraph/claim-conventional-lms-site-liver-metastatic"
+    first, second = ClaimIndex(kg).claim(iri), ClaimIndex(kg).claim(iri)
+    assert first is not second and first == second
+    second.notes.append("a note the first does not have")
+    assert first != second
+    citations, again = ClaimIndex(kg).citations(), ClaimIndex(kg).citations()
+    assert citations == again and len(citations) > 5
+    profile = kg.entity("inflammatory leiomyosarcoma")[0]
+    copy = type(profile)(**vars(profile))
+    assert copy == profile
+    copy.synonyms = [*profile.synonyms, "another synonym"]
+    assert copy != profile and profile != first
+    with pytest.raises(TypeError):
+        hash(first)

@@ -20,6 +20,7 @@ from lmsgraph.backends import Backend
 from lmsgraph.caching import BoundedMemo
 from lmsgraph.errors import DataError, UsageError
 from lmsgraph.prefixes import compact_iri, sparql_prefixes
+from lmsgraph.records import ByFields
 from lmsgraph.terms import Solutions, Term, literal_value
 
 TYPE_CHECKING = False  # typing's own constant, without importing typing (see lmsgraph.command)
@@ -149,7 +150,7 @@ class Citation(Resource):
         return full
 
 
-class EntityProfile:
+class EntityProfile(ByFields):
     """Everything the graph says about one entity: what it is, its codes, and every claim in the
     one rendering of :mod:`lmsgraph.claims`, with numbered citations."""
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections import namedtuple
 
 from lmsgraph.prefixes import LMSG_NS, sparql_prefixes
+from lmsgraph.records import ByFields
 
 # Plain classes and a namedtuple rather than dataclasses, whose import (inspect with it) a cold
 # query would pay for (see lmsgraph.command); mypy reads the NamedTuple twin's fields.
@@ -171,7 +172,7 @@ class Value(_ValueFields):
         return out
 
 
-class Citation:
+class Citation(ByFields):
     """A bibliographic record, readable in a short and a full form."""
 
     def __init__(self, iri: str) -> None:
@@ -276,7 +277,7 @@ def ordinal(number) -> str:
     return f"{n}{suffix}"
 
 
-class ClaimView:
+class ClaimView(ByFields):
     """Everything one claim says, in the one rendering every view uses."""
 
     def __init__(self, iri: str) -> None:

@@ -12,6 +12,7 @@ from collections import namedtuple
 
 from lmsgraph.caching import read_once
 from lmsgraph.errors import UsageError
+from lmsgraph.records import ByFields
 
 TYPE_CHECKING = False  # typing's own constant, without importing typing (see lmsgraph.command)
 if TYPE_CHECKING:
@@ -67,10 +68,8 @@ class Term(_TermFields):
         raise UsageError("a blank node cannot be bound as a parameter")
 
 
-class Solutions:
+class Solutions(ByFields):
     """What a query gave: a table (``variables``, ``rows``), a boolean (ASK) or triples (CONSTRUCT)."""
-
-    __slots__ = ("form", "variables", "rows", "boolean")
 
     def __init__(
         self, form: str, variables: list[str], rows: list[tuple[Term | None, ...]], boolean: bool | None = None
@@ -80,22 +79,8 @@ class Solutions:
         self.rows = rows
         self.boolean = boolean
 
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Solutions):
-            return NotImplemented
-        return (self.form, self.variables, self.rows, self.boolean) == (
-            other.form,
-            other.variables,
-            other.rows,
-            other.boolean,
-        )
-
-    __hash__ = None  # type: ignore[assignment]  # mutable, as a dataclass is
-
     def __repr__(self) -> str:
-        return (
-            f"Solutions(form={self.form!r}, variables={self.variables!r}, rows={self.rows!r}, boolean={self.boolean!r})"
-        )
+        return f"Solutions({self.form!r}, {self.variables!r}, {len(self.rows)} rows, boolean={self.boolean!r})"
 
 
 def plain_datatype(datatype: str | None) -> str | None:
