@@ -237,9 +237,10 @@ _SKIP = re.compile(
     r'#[^\n]*|"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
     r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^\x00-\x20<>"{}|^`\\]*>'
 )
-_WHERE = re.compile(r"\bWHERE\b", re.IGNORECASE)
 _SERVICE = re.compile(r"(?<![\w:?$])SERVICE(?![\w:.-])", re.IGNORECASE)
-_SERVICE_IRI = re.compile(r"\s*(?:SILENT\s+)?(<[^>]*>|\S+)", re.IGNORECASE)
+# Patterns that a canned query on Oxigraph never uses, compiled by re when first used.
+_WHERE = r"(?i)\bWHERE\b"
+_SERVICE_IRI = r"(?i)\s*(?:SILENT\s+)?(<[^>]*>|\S+)"
 
 
 @bounded(256)
@@ -250,7 +251,7 @@ def refuse_service(text: str) -> None:
     masked = _SKIP.sub(lambda m: " " * len(m.group()), text)
     found = _SERVICE.search(masked)
     if found is not None:
-        target = _SERVICE_IRI.match(text, found.end())
+        target = re.compile(_SERVICE_IRI).match(text, found.end())
         where = target.group(1) if target else "a remote service"
         raise UsageError(
             f"the query calls SERVICE {where}; a local query never contacts another server "
@@ -262,7 +263,7 @@ def refuse_service(text: str) -> None:
 def _outer_group(text: str) -> int:
     """Offset just after the ``{`` that opens the query's WHERE clause."""
     masked = _SKIP.sub(lambda m: " " * len(m.group()), text)
-    where = _WHERE.search(masked)
+    where = re.search(_WHERE, masked)
     brace = masked.find("{", where.end() if where else 0)
     if brace < 0:
         raise QueryError("the query has no WHERE clause to bind parameters in")
@@ -292,7 +293,7 @@ def bind_values(text: str, bindings: dict[str, Term]) -> str:
     return f"{text[:at]} {binds}\n{text[at:]}"
 
 
-_FORM = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
+_FORM = r"(?i)\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b"
 _RESULTS_JSON = ("application/sparql-results+json", "application/json")
 _GRAPH_TYPES = {
     "application/n-triples": "N_TRIPLES",
@@ -306,7 +307,7 @@ _CELL_TYPES = {"uri", "literal", "typed-literal", "bnode"}
 def query_form(text: str) -> str:
     """``SELECT``, ``ASK``, ``CONSTRUCT`` or ``DESCRIBE``: the query's first keyword of these,
     past its prologue (comments, strings and IRIs cannot fool it)."""
-    found = _FORM.search(_SKIP.sub(lambda m: " " * len(m.group()), text))
+    found = re.search(_FORM, _SKIP.sub(lambda m: " " * len(m.group()), text))
     if found is None:
         raise QueryError("not a SPARQL query: no SELECT, ASK, CONSTRUCT or DESCRIBE")
     return found.group(1).upper()

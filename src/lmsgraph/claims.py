@@ -173,18 +173,36 @@ class Value(_ValueFields):
 
 
 class Citation(ByFields):
-    """A bibliographic record, readable in a short and a full form."""
+    """A bibliographic record, readable in a short and a full form.
+
+    Its fields hold the RDF terms read (``terms``); a field's Python values are made when it is
+    read, so that a view showing a record's label does not convert its dates and numbers (nor
+    import the modules for them)."""
 
     def __init__(self, iri: str) -> None:
         self.iri = iri
         self.types: set[str] = set()
-        self.fields: dict[str, list] = {}
+        self.terms: dict[str, list] = {}  # field name -> the terms read, each once
 
     def __repr__(self) -> str:
         return f"Citation({self.iri!r})"
 
+    def values(self, name: str) -> list:
+        """The field's values as Python values, each once, in the order of their text."""
+        values: list = []
+        for term in self.terms.get(name, ()):
+            python = _python(term)
+            if python not in values:
+                values.append(python)
+        return sorted(values, key=str)
+
+    @property
+    def fields(self) -> dict[str, list]:
+        """Every field's values (:meth:`values`), by name."""
+        return {name: self.values(name) for name in self.terms}
+
     def first(self, name: str):
-        values = self.fields.get(name)
+        values = self.values(name)
         return values[0] if values else None
 
     @property
@@ -265,7 +283,7 @@ class Citation(ByFields):
             "identifierEvidence",
             "fieldEvidence",
         ):
-            values = self.fields.get(name)
+            values = self.values(name)
             if values:
                 out[name] = [json_value(v) for v in values] if name == "fieldEvidence" else json_value(values[0])
         return out
@@ -455,13 +473,9 @@ class ClaimIndex:
                 record = records.setdefault(citation.value, Citation(citation.value))
                 record.types.add(kind.value)
                 name = "title" if prop.value == DCTERMS_TITLE else prop.value.rsplit("/", 1)[-1].rsplit("#", 1)[-1]
-                values = record.fields.setdefault(name, [])
-                python = _python(value)
-                if python not in values:
-                    values.append(python)
-            for record in records.values():
-                for values in record.fields.values():
-                    values.sort(key=str)
+                terms = record.terms.setdefault(name, [])
+                if value not in terms:
+                    terms.append(value)
             self._citations = records
         return self._citations
 

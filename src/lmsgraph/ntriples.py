@@ -22,7 +22,7 @@ _UNICODE_ESCAPED = [*range(0x00, 0x20), *range(0x7F, 0xA0), 0x2028, 0x2029]
 _ESCAPE_TABLE = str.maketrans(
     {**{chr(c): f"\\u{c:04X}" for c in _UNICODE_ESCAPED if chr(c) not in _ESCAPES}, **_ESCAPES}
 )
-_LANG = re.compile(r"^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$")
+_LANG = r"^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$"  # compiled by re when first used
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
@@ -51,7 +51,7 @@ def literal(lexical: str, datatype: str | None = None, lang: str | None = None, 
     """
     body = '"' + lexical.translate(_ESCAPE_TABLE) + '"'
     if lang:
-        if not _LANG.match(lang):
+        if not re.match(_LANG, lang):
             raise DataError(f"not a language tag: {shown(lang)}")
         return f"{body}@{lang}"
     if datatype and (datatype != XSD_STRING or string_type):
