@@ -15,7 +15,7 @@ from support.misbehaving import MisbehavingServer
 
 import lmsgraph
 from lmsgraph.errors import EndpointError, LmsgraphError, PushError, UsageError
-from lmsgraph.push import chunks, ntriples_lines, push
+from lmsgraph.push import chunks, documents, ntriples_lines, push
 
 pytestmark = pytest.mark.virtuoso
 TARGET = "https://example.org/target"
@@ -51,6 +51,42 @@ def test_chunks_keep_a_blank_node_s_triples_together():
         holding = [d for d in documents if f'"t node {i}"'.encode() in d]
         assert len(holding) == 1 and holding[0].count(b"_:") >= 2
     assert sorted(line for d in documents for line in d.splitlines()) == lines
+
+
+def test_documents_come_as_the_lines_are_read_with_only_blank_node_lines_held():
+    lines = ntriples_lines(graph_bytes(500, "s"), "application/n-triples")
+    read = []
+
+    def reading():
+        for line in lines:
+            read.append(line)
+            yield line
+
+    stream = documents(reading(), 4096)
+    first = next(stream)
+    assert len(first) <= 4096 and len(read) < len(lines) // 4, "the first document came before the input ended"
+    assert [first, *stream] == chunks(lines, 4096)
+
+
+def test_a_push_from_a_file_sends_it_a_chunk_at_a_time(virtuoso, tmp_path):
+    data = tmp_path / "dumped.nt"
+    data.write_bytes(graph_bytes(3000, "file"))
+    said = []
+    result = push(
+        virtuoso.graph_store,
+        graph=TARGET,
+        user=server.USER,
+        password=server.PASSWORD,
+        chunk_bytes=32 << 10,
+        ntriples_file=data,
+        progress=said.append,
+    )
+    assert result.chunks > 10 and result.triples == 3600 and said[0].startswith("sent part 1 (")
+    remote = Graph().parse(data=_construct_ntriples(virtuoso.sparql, TARGET), format="nt")
+    assert isomorphic(remote, Graph().parse(data, format="nt"))
+    assert staging_graphs(virtuoso.sparql) == []
+    with pytest.raises(UsageError, match="not both"):
+        push(virtuoso.graph_store, b"", graph=TARGET, ntriples_file=data)
 
 
 def test_a_push_in_many_chunks_is_the_graph_sent_and_leaves_no_staging_graph(virtuoso):

@@ -18,10 +18,11 @@ with digest authentication.
 
 from __future__ import annotations
 
+import os
 import re
 import urllib.parse
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from lmsgraph.display import shown
@@ -91,6 +92,12 @@ def ntriples_lines(data: bytes | None, content_type: str = "text/turtle") -> lis
 def chunks(lines: list[bytes], limit: int) -> list[bytes]:
     """``lines`` in N-Triples documents of at most ``limit`` bytes, the triples that share a
     blank node kept together (a group larger than ``limit`` is sent alone)."""
+    return list(documents(lines, limit))
+
+
+def documents(lines: Iterable[bytes], limit: int) -> Iterator[bytes]:
+    """:func:`chunks` as a stream: each document is given as soon as it is full, so that only the
+    lines with a blank node are held (they are sent last, each node's triples together)."""
     parent: dict[bytes, bytes] = {}
 
     def root(label: bytes) -> bytes:
@@ -99,36 +106,49 @@ def chunks(lines: list[bytes], limit: int) -> list[bytes]:
             label = parent[label]
         return label
 
-    labels: list[list[bytes]] = []
-    for line in lines:
-        found = [m.group(1) for m in (_SUBJECT_BNODE.match(line), _OBJECT_BNODE.search(line)) if m]
-        labels.append(found)
-        if len(found) == 2:
-            parent[root(found[0])] = root(found[1])
-    groups: dict[bytes, list[bytes]] = {}
-    documents: list[bytes] = []
+    held: list[tuple[bytes, bytes]] = []  # (line, one of its blank node labels)
     current: list[bytes] = []
     size = 0
 
-    def add(group: list[bytes]) -> None:
+    def add(group: list[bytes]) -> bytes | None:
         nonlocal current, size
         length = sum(len(line) + 1 for line in group)
+        full = None
         if current and size + length > limit:
-            documents.append(b"\n".join(current) + b"\n")
+            full = b"\n".join(current) + b"\n"
             current, size = [], 0
         current.extend(group)
         size += length
+        return full
 
-    for line, found in zip(lines, labels, strict=True):
+    for line in lines:
+        found = [m.group(1) for m in (_SUBJECT_BNODE.match(line), _OBJECT_BNODE.search(line)) if m]
         if found:
-            groups.setdefault(root(found[0]), []).append(line)
-        else:
-            add([line])
+            held.append((line, found[0]))
+            if len(found) == 2:
+                parent[root(found[0])] = root(found[1])
+            continue
+        full = add([line])
+        if full is not None:
+            yield full
+    groups: dict[bytes, list[bytes]] = {}
+    for line, label in held:
+        groups.setdefault(root(label), []).append(line)
     for group in groups.values():
-        add(group)
+        full = add(group)
+        if full is not None:
+            yield full
     if current:
-        documents.append(b"\n".join(current) + b"\n")
-    return documents
+        yield b"\n".join(current) + b"\n"
+
+
+def file_lines(path: str | os.PathLike[str]) -> Iterator[bytes]:
+    """The non-empty lines of an N-Triples file, read one at a time."""
+    with open(path, "rb") as file:
+        for line in file:
+            line = line.rstrip(b"\r\n")
+            if line.strip():
+                yield line
 
 
 def push(
@@ -145,13 +165,18 @@ def push(
     endpoint: str | None = None,
     chunk_bytes: int = DEFAULT_CHUNK_BYTES,
     progress: Callable[[str], None] | None = None,
+    ntriples_file: str | os.PathLike[str] | None = None,
 ) -> PushResult:
     """Send ``data`` (Turtle or N-Triples; default: the bundled graph) to the named ``graph`` of
     the graph store ``store``, replacing it (``replace``) or adding to it, atomically (see the
     module's description). ``endpoint`` is the store's SPARQL endpoint (found from ``store``
     for Virtuoso); ``timeout`` bounds each request. :class:`PushError` when the store refuses,
     fails, answers what is not SPARQL or cannot be reached, or when a size read back is not the
-    one sent; :class:`UsageError` for a URL or setting lmsgraph cannot use."""
+    one sent; :class:`UsageError` for a URL or setting lmsgraph cannot use.
+
+    ``ntriples_file`` instead of ``data``: an N-Triples file of distinct triples, one a line (as
+    Oxigraph dumps a store), read and sent a chunk at a time, so that a graph of any size is
+    sent in memory that holds one chunk and the triples with blank nodes."""
     from lmsgraph.backends import RemoteBackend
     from lmsgraph.transport import Client
 
@@ -172,26 +197,31 @@ def push(
     loader = Client(store, **credentials)  # type: ignore[arg-type]
     sparql = Client(endpoint, **credentials)  # type: ignore[arg-type]
     counter = RemoteBackend(endpoint, user=user, password=password, auth=auth, timeout=timeout)
-    lines = ntriples_lines(data, content_type)
-    documents = chunks(lines, chunk_bytes)
+    if ntriples_file is not None:
+        if data is not None:
+            raise UsageError("push takes data or an N-Triples file, not both", field="ntriples_file")
+        parts: Iterable[bytes] = documents(file_lines(ntriples_file), chunk_bytes)
+        total = ""
+    else:
+        listed = chunks(ntriples_lines(data, content_type), chunk_bytes)
+        parts, total = listed, f" of {len(listed)}"
     staging = f"urn:lmsgraph:staging:{uuid.uuid4()}"
     target = _iri(graph)
     before = 0 if replace else _count(counter, graph)
-    sent = 0
+    sent = triples = n = 0
     try:
-        for n, document in enumerate(documents, start=1):
+        for n, document in enumerate(parts, start=1):
             answer = loader.request(
                 "POST", graph_store_url(store, staging), document, {"Content-Type": "text/turtle; charset=utf-8"}
             )
             if answer.status not in (200, 201, 204):
                 raise PushError(f"{store} answered {answer.status} to part {n} of the graph: {answer.text_excerpt()}")
             sent += len(document)
-            say(f"sent {n} of {len(documents)} parts ({sent:,} bytes) to a staging graph")
+            triples += document.count(b"\n")  # a line a triple: literals hold no newline
+            say(f"sent part {n}{total} ({sent:,} bytes in all) to a staging graph")
         staged = _count(counter, staging)
-        if staged != len(lines):
-            raise PushError(
-                f"{store} holds {staged:,} triples of the {len(lines):,} sent; the target graph is unchanged"
-            )
+        if staged != triples:
+            raise PushError(f"{store} holds {staged:,} triples of the {triples:,} sent; the target graph is unchanged")
         if replace:
             # One request, so one transaction: the triples only the target has are deleted and
             # those only the staging graph has are inserted (blank nodes are never shared, so
@@ -203,7 +233,7 @@ def push(
                 f"INSERT {{ GRAPH {target} {{ ?s ?p ?o }} }} WHERE {{ GRAPH {_iri(staging)} {{ ?s ?p ?o }} "
                 f"FILTER NOT EXISTS {{ GRAPH {target} {{ ?s ?p ?o }} }} }}"
             )
-            expected = len(lines)
+            expected = triples
         else:
             expected = before + _count(
                 counter,
@@ -234,7 +264,7 @@ def push(
         bytes_sent=sent,
         replaced=replace,
         triples=after,
-        chunks=len(documents),
+        chunks=n,
     )
 
 

@@ -258,7 +258,8 @@ def entity(name: str, fmt: str | None, output: Path | None, **backend) -> None:
     "--from-store",
     "store_dir",
     type=click.Path(path_type=Path),
-    help="Send what the on-disk store made by 'lmsgraph load' holds instead of the bundled graph.",
+    help="Send what the on-disk store made by 'lmsgraph load' holds instead of the bundled graph "
+    "(written as N-Triples to the temporary folder, then sent a chunk at a time).",
 )
 def push(
     store_url: str,
@@ -290,29 +291,37 @@ def push(
 
     if data_file is not None and store_dir is not None:
         raise UsageError("send a file or a store, not both", field="from-store", value=str(store_dir))
+    import tempfile
+
     data = data_file.read_bytes() if data_file else None
     content_type = "application/n-triples" if data_file and data_file.suffix.lower() == ".nt" else "text/turtle"
-    if store_dir is not None:
-        import pyoxigraph
+    with tempfile.TemporaryDirectory(prefix="lmsgraph-push-") as folder:
+        dumped = None
+        if store_dir is not None:
+            import pyoxigraph
 
-        from lmsgraph.persistent import open_store
+            from lmsgraph.persistent import open_store
 
-        # The store's triples travel as a file's do: as N-Triples held in memory while they are sent.
-        data = open_store(store_dir).dump(format=pyoxigraph.RdfFormat.N_TRIPLES, from_graph=pyoxigraph.DefaultGraph())
-        content_type = "application/n-triples"
-    result = send(
-        store_url,
-        data,
-        graph=graph_iri,
-        replace=not append,
-        user=user,
-        password=password,
-        auth=auth,
-        timeout=timeout,
-        endpoint=endpoint,
-        content_type=content_type,
-        progress=progress_reporter(),
-    )
+            # Oxigraph writes the store's triples to a file, which is sent a chunk at a time: a
+            # store of any size goes in the memory of one chunk (and its blank-node triples).
+            dumped = Path(folder) / "store.nt"
+            open_store(store_dir).dump(
+                output=str(dumped), format=pyoxigraph.RdfFormat.N_TRIPLES, from_graph=pyoxigraph.DefaultGraph()
+            )
+        result = send(
+            store_url,
+            data,
+            graph=graph_iri,
+            replace=not append,
+            user=user,
+            password=password,
+            auth=auth,
+            timeout=timeout,
+            endpoint=endpoint,
+            content_type=content_type,
+            progress=progress_reporter(),
+            ntriples_file=dumped,
+        )
     verb = "added to" if append else "replaced"
     note(
         f"{result.bytes_sent} bytes of N-Triples in {result.chunks} part(s) {verb} graph <{result.graph}> "
