@@ -137,3 +137,30 @@ def test_one_cache_policy():
                 if isinstance(node.value, ast.Name) and node.value.id == "functools":
                     found.append(f"{path.relative_to(SRC)}:{node.lineno}")
     assert found == []
+
+
+def test_each_namedtuple_has_the_fields_and_defaults_of_the_twin_mypy_reads():
+    """The records of the cold query path are namedtuples at run time and NamedTuple classes under
+    TYPE_CHECKING (for mypy): both must name the same fields, in order, with the same defaults."""
+    import importlib
+
+    twins = 0
+    for path in SRC.rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.ClassDef):
+                continue
+            if not any(isinstance(b, ast.Name) and b.id == "NamedTuple" for b in node.bases):
+                continue
+            fields = [s.target.id for s in node.body if isinstance(s, ast.AnnAssign) and isinstance(s.target, ast.Name)]
+            defaults = {
+                s.target.id: ast.literal_eval(s.value)
+                for s in node.body
+                if isinstance(s, ast.AnnAssign) and isinstance(s.target, ast.Name) and s.value is not None
+            }
+            module = importlib.import_module(module_name(path))
+            runtime = getattr(module, node.name)
+            assert list(runtime._fields) == fields, (path.name, node.name)
+            assert runtime._field_defaults == defaults, (path.name, node.name)
+            twins += 1
+    assert twins >= 6
