@@ -2,7 +2,7 @@
 
 The functions give :class:`pathlib.Path` objects; the ``*_path`` and ``*_folder`` ones give the
 same places as strings, for the code a cold ``lmsgraph query`` runs, which does not import
-pathlib (2.5 ms with the urllib.parse it brings; see :mod:`lmsgraph.command`).
+pathlib (3.5 ms with the urllib.parse it brings; see :mod:`lmsgraph.command`).
 """
 
 from __future__ import annotations
