@@ -13,17 +13,26 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import namedtuple
 
 from lmsgraph.errors import QueryCancelledError, QueryLimitError, UsageError
 
 TYPE_CHECKING = False  # typing's own constant, without importing typing (see lmsgraph.command)
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator
-    from typing import Any, TypeVar
+    from typing import Any, NamedTuple, TypeVar
 
     T = TypeVar("T")
     R = TypeVar("R")
     Rows = Callable[[Iterable[T]], Iterator[T]]
+
+    class _LimitsFields(NamedTuple):
+        timeout: float | None = None
+        max_rows: int | None = None
+
+else:
+    # A namedtuple rather than a frozen dataclass, whose import a cold query would pay for.
+    _LimitsFields = namedtuple("_LimitsFields", ("timeout", "max_rows"), defaults=(None, None))
 _SLICE = 0.1
 
 
@@ -39,34 +48,17 @@ def within(limits: Limits | None, work: Callable[[Rows[Any]], R]) -> R:
     return limits.run(work)  # type: ignore[return-value]
 
 
-class Limits:
+class Limits(_LimitsFields):
     """``timeout`` in seconds for the whole answer and ``max_rows``; None for no limit."""
 
-    __slots__ = ("timeout", "max_rows")
-    timeout: float | None
-    max_rows: int | None
+    __slots__ = ()
 
-    def __init__(self, timeout: float | None = None, max_rows: int | None = None) -> None:
+    def __new__(cls, timeout: float | None = None, max_rows: int | None = None) -> Limits:
         if timeout is not None and not timeout > 0:
             raise UsageError("the timeout must be a positive number of seconds", field="timeout", value=timeout)
         if max_rows is not None and max_rows < 0:
             raise UsageError("the row limit cannot be negative", field="max_rows", value=max_rows)
-        object.__setattr__(self, "timeout", timeout)
-        object.__setattr__(self, "max_rows", max_rows)
-
-    def __setattr__(self, name: str, value: object) -> None:
-        raise AttributeError(f"Limits are fixed once made: cannot assign {name}")
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Limits):
-            return NotImplemented
-        return (self.timeout, self.max_rows) == (other.timeout, other.max_rows)
-
-    def __hash__(self) -> int:
-        return hash((self.timeout, self.max_rows))
-
-    def __repr__(self) -> str:
-        return f"Limits(timeout={self.timeout!r}, max_rows={self.max_rows!r})"
+        return super().__new__(cls, timeout, max_rows)
 
     @property
     def unbounded(self) -> bool:
